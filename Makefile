@@ -1,0 +1,39 @@
+# Two commands for learners: `make lab` and `make test`. Everything else is for maintainers.
+SHELL := /bin/bash
+PYTHON ?= python3
+VENV := .venv
+PY := $(VENV)/bin/python
+STAMP := $(VENV)/.installed-stamp
+PYTEST_ARGS ?=
+
+.PHONY: lab test unit notebooks check-notebooks bench tour clean-venv
+
+$(STAMP): pyproject.toml
+	test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	# torch first, pinned: an unpinned torch would pull a ~3 GB CUDA build.
+	$(PY) -m pip install --quiet torch==2.13.0
+	$(PY) -m pip install --quiet -e ".[notebooks,test]"
+	touch $(STAMP)
+
+## Open JupyterLab on the notebooks (installs into .venv on first use).
+lab: $(STAMP)
+	$(VENV)/bin/jupyter lab notebooks/
+
+## The whole suite: unit tests, stripped-notebook check, every notebook in fast mode.
+test: $(STAMP)
+	BGAN_FAST=1 MPLBACKEND=Agg $(PY) -m pytest tests notebooks --nbmake \
+		--nbmake-timeout=600 -p no:cacheprovider $(PYTEST_ARGS)
+
+unit: $(STAMP)
+	MPLBACKEND=Agg $(PY) -m pytest tests -q $(PYTEST_ARGS)
+
+notebooks: $(STAMP)
+	BGAN_FAST=1 $(PY) -m pytest notebooks --nbmake --nbmake-timeout=600 -q
+
+## Benchmarks print figures; they are never timed unit tests.
+bench: $(STAMP)
+	$(PY) benchmarks/run_all.py
+
+clean-venv:
+	rm -rf $(VENV)
