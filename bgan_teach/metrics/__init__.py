@@ -1,0 +1,1 @@
+"""Metrics against known truth: exact divergences, mode coverage, classifier-based digit scores."""

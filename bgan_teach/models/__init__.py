@@ -1,0 +1,1 @@
+"""Small networks: categorical generators, critics, continuous MLPs."""

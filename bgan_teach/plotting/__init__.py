@@ -1,0 +1,1 @@
+"""Display objects that own their matplotlib artists and update them in place."""

@@ -1,0 +1,1 @@
+"""Thin ipywidgets glue over the display objects (no math here)."""
