@@ -22,14 +22,14 @@ lab: $(STAMP)
 
 ## The whole suite: unit tests, stripped-notebook check, every notebook in fast mode.
 test: $(STAMP)
-	BGAN_FAST=1 MPLBACKEND=Agg $(PY) -m pytest tests notebooks --nbmake \
+	BGAN_FAST=1 BGAN_STATIC=1 MPLBACKEND=Agg $(PY) -m pytest tests notebooks --nbmake \
 		--nbmake-timeout=600 -p no:cacheprovider $(PYTEST_ARGS)
 
 unit: $(STAMP)
 	MPLBACKEND=Agg $(PY) -m pytest tests -q $(PYTEST_ARGS)
 
 notebooks: $(STAMP)
-	BGAN_FAST=1 $(PY) -m pytest notebooks --nbmake --nbmake-timeout=600 -q
+	BGAN_FAST=1 BGAN_STATIC=1 $(PY) -m pytest notebooks --nbmake --nbmake-timeout=600 -q
 
 ## Benchmarks print figures; they are never timed unit tests.
 bench: $(STAMP)

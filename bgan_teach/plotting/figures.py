@@ -1,0 +1,56 @@
+"""Figure housekeeping shared by every display: backend choice and no pile-up on re-run."""
+from __future__ import annotations
+
+import matplotlib.pyplot as plt
+
+from .. import config
+
+_FIGURES: dict[str, plt.Figure] = {}
+
+
+def in_notebook() -> bool:
+    try:
+        from IPython import get_ipython
+    except ImportError:
+        return False
+    shell = get_ipython()
+    return shell is not None and hasattr(shell, "kernel")
+
+
+def setup_backend() -> str:
+    """Use ipympl (``%matplotlib widget``) in a notebook, inline when ``BGAN_STATIC=1``.
+
+    Returns the backend name chosen. Outside a notebook nothing changes (tests use Agg).
+    """
+    if not in_notebook():
+        return plt.get_backend()
+    from IPython import get_ipython
+
+    mode = "inline" if config.static() else "widget"
+    try:
+        get_ipython().run_line_magic("matplotlib", mode)
+    except Exception:  # ipympl missing or no frontend: fall back to static figures
+        mode = "inline"
+        get_ipython().run_line_magic("matplotlib", mode)
+    return mode
+
+
+def interactive() -> bool:
+    """True when figures are live ipympl canvases (so widgets can redraw them in place)."""
+    return "ipympl" in plt.get_backend().lower() or "widget" in plt.get_backend().lower()
+
+
+def figure(key: str, **subplots_kw):
+    """``plt.subplots(**subplots_kw)`` under ``plt.ioff()``, closing the figure made under the same key.
+
+    Re-running a notebook cell therefore replaces its figure instead of piling up a new one.
+    """
+    old = _FIGURES.pop(key, None)
+    if old is not None:
+        plt.close(old)
+    with plt.ioff():
+        fig, axes = plt.subplots(**subplots_kw)
+    if interactive():
+        fig.canvas.header_visible = False
+    _FIGURES[key] = fig
+    return fig, axes
