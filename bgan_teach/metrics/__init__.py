@@ -1,1 +1,2 @@
 """Metrics against known truth: exact divergences, mode coverage, classifier-based digit scores."""
+from .digits import class_coverage, digit_classifier, digit_scores, mean_confidence, pixel_marginal_error  # noqa: F401

@@ -1,0 +1,138 @@
+r"""2-D targets with exact log densities and known modes, for continuous BGAN and the boundary lab.
+
+Every target is an isotropic Gaussian mixture
+
+$$p(x) = \sum_{k=1}^{K} \pi_k\, \mathcal N(x;\, \mu_k, \sigma^2 I_2),\qquad
+  \log p(x) = \mathrm{LSE}_k\Big(\log\pi_k - \tfrac{\|x-\mu_k\|^2}{2\sigma^2}\Big) - \log(2\pi\sigma^2),$$
+
+so ``log_prob`` is exact (computed with ``logsumexp``, finite far from every centre), sampling is exact,
+and the modes are known: the ring of 8 and the 5×5 grid (the toys of bgan-math.md §6.6 and GAN Lab) have
+one mode per centre. The spiral is a mixture of many small Gaussians along an Archimedean spiral (a
+well-defined density, no discrete modes). :func:`from_points` turns any (N, 2) array a learner passes into
+a target: a Gaussian kernel density estimate whose samples are the points plus N(0, σ²) jitter.
+"""
+from __future__ import annotations
+
+import math
+
+import numpy as np
+import torch
+
+from .._checks import as_tensor
+from ..config import make_generator
+
+__all__ = ["Toy2D", "ring", "grid", "spiral", "from_points", "TARGETS", "get_target"]
+
+
+class Toy2D:
+    r"""Isotropic Gaussian mixture in 2-D: ``centers`` (K, 2), common ``sigma``, ``weights`` (K,) summing to 1.
+
+    ``modes`` is a (M, 2) tensor of the modes that mode-coverage metrics count, or ``None``.
+    """
+
+    def __init__(self, centers, sigma: float, weights=None, modes="centers", name: str = "custom"):
+        centers = as_tensor(centers, "centers", torch.float64).to(torch.float64)
+        if centers.ndim != 2 or centers.shape[1] != 2 or centers.shape[0] == 0:
+            raise ValueError(f"centers must have shape (K, 2) with K >= 1; got {tuple(centers.shape)}")
+        if not torch.isfinite(centers).all():
+            raise ValueError("centers must be finite (no NaN or inf)")
+        if isinstance(sigma, bool) or not isinstance(sigma, (int, float)) or not 0 < sigma < math.inf:
+            raise ValueError(f"sigma must be a positive finite number; got {sigma!r}")
+        self.centers, self.sigma, self.name = centers, float(sigma), name
+        k = centers.shape[0]
+        weights = torch.full((k,), 1.0 / k, dtype=torch.float64) if weights is None else _weights(weights, k)
+        self.weights = weights
+        self.modes = centers.clone() if isinstance(modes, str) and modes == "centers" else _modes(modes)
+
+    def sample(self, n: int, generator: torch.Generator | int = 0) -> torch.Tensor:
+        """n exact samples, float32 (n, 2): pick a component by ``weights``, add N(0, σ² I)."""
+        if isinstance(n, bool) or not isinstance(n, (int, np.integer)) or n < 1:
+            raise ValueError(f"n must be a positive integer; got {n!r}")
+        gen = make_generator(generator)
+        k = torch.multinomial(self.weights, int(n), replacement=True, generator=gen)       # (n,)
+        eps = torch.randn(int(n), 2, generator=gen, dtype=torch.float64)                   # (n, 2)
+        return (self.centers[k] + self.sigma * eps).float()
+
+    def log_prob(self, x) -> torch.Tensor:
+        r"""Exact $\log p(x)$ for x (..., 2), in x's dtype (float64 inside)."""
+        x = as_tensor(x, "x")
+        if x.shape[-1] != 2:
+            raise ValueError(f"x must have a last axis of size 2; got shape {tuple(x.shape)}")
+        d2 = (x.to(torch.float64).unsqueeze(-2) - self.centers).pow(2).sum(-1)            # (..., K)
+        log_comp = torch.log(self.weights) - d2 / (2 * self.sigma**2)
+        out = torch.logsumexp(log_comp, -1) - math.log(2 * math.pi * self.sigma**2)
+        return out.to(x.dtype)
+
+    def extent(self, margin: float = 0.6) -> tuple[float, float, float, float]:
+        """A square (xmin, xmax, ymin, ymax) around the centres, for plots."""
+        lo = float(self.centers.min()) - 3 * self.sigma - margin
+        hi = float(self.centers.max()) + 3 * self.sigma + margin
+        return (lo, hi, lo, hi)
+
+    def __repr__(self) -> str:
+        n_modes = "no" if self.modes is None else len(self.modes)
+        return f"Toy2D({self.name!r}, K={len(self.centers)}, sigma={self.sigma}, {n_modes} modes)"
+
+
+def _weights(weights, k: int) -> torch.Tensor:
+    w = as_tensor(weights, "weights", torch.float64).to(torch.float64)
+    if w.shape != (k,) or (w < 0).any() or not math.isclose(float(w.sum()), 1.0, abs_tol=1e-6):
+        raise ValueError(f"weights must be {k} non-negative numbers summing to 1")
+    return w
+
+
+def _modes(modes):
+    if modes is None:
+        return None
+    m = as_tensor(modes, "modes", torch.float64).to(torch.float64)
+    if m.ndim != 2 or m.shape[1] != 2 or m.shape[0] == 0:
+        raise ValueError(f"modes must have shape (M, 2) or be None; got {tuple(m.shape)}")
+    return m
+
+
+def ring(n_modes: int = 8, radius: float = 2.0, sigma: float = 0.05) -> Toy2D:
+    """``n_modes`` equal Gaussians evenly on a circle of ``radius`` (the standard ring of 8)."""
+    angle = 2 * math.pi * torch.arange(n_modes, dtype=torch.float64) / n_modes
+    centers = radius * torch.stack([torch.cos(angle), torch.sin(angle)], 1)    # (K, 2)
+    return Toy2D(centers, sigma, name=f"ring of {n_modes}")
+
+
+def grid(side: int = 5, spacing: float = 1.0, sigma: float = 0.1) -> Toy2D:
+    """``side``×``side`` equal Gaussians on a square lattice centred at 0 (5×5, spacing 1: corners at ±2)."""
+    axis = (torch.arange(side, dtype=torch.float64) - (side - 1) / 2) * spacing
+    xx, yy = torch.meshgrid(axis, axis, indexing="xy")
+    return Toy2D(torch.stack([xx.flatten(), yy.flatten()], 1), sigma, name=f"{side}×{side} grid")
+
+
+def spiral(n_centers: int = 100, turns: float = 1.5, radius: float = 2.0, sigma: float = 0.08) -> Toy2D:
+    """Gaussians evenly in angle along r = radius·t/turns (t in turns); a density with no discrete modes."""
+    t = torch.linspace(0.15, 1.0, n_centers, dtype=torch.float64)
+    angle = 2 * math.pi * turns * t
+    centers = radius * t.unsqueeze(1) * torch.stack([torch.cos(angle), torch.sin(angle)], 1)
+    return Toy2D(centers, sigma, modes=None, name="spiral")
+
+
+def from_points(points, sigma: float | None = None, modes=None, name: str = "your points") -> Toy2D:
+    r"""A target from any (N, 2) array: the Gaussian KDE $\frac1N\sum_i \mathcal N(x; x_i, \sigma^2 I)$.
+
+    ``sigma=None`` uses Scott's rule $\hat s\,N^{-1/6}$ ($\hat s$ the mean per-axis standard deviation).
+    ``modes`` (M, 2) enables mode coverage metrics; by default there are none.
+    """
+    pts = as_tensor(points, "points", torch.float64).to(torch.float64)
+    if pts.ndim != 2 or pts.shape[1] != 2 or pts.shape[0] < 2:
+        raise ValueError(f"points must have shape (N, 2) with N >= 2; got {tuple(pts.shape)}")
+    if sigma is None:
+        sigma = max(float(pts.std(0).mean()) * pts.shape[0] ** (-1 / 6), 1e-3)
+    return Toy2D(pts, sigma, modes=modes, name=name)
+
+
+TARGETS = {"ring": ring, "grid": grid, "spiral": spiral}
+
+
+def get_target(name: str | Toy2D, **kwargs) -> Toy2D:
+    """A target by name (``"ring"``, ``"grid"``, ``"spiral"``); a :class:`Toy2D` is passed through."""
+    if isinstance(name, Toy2D):
+        return name
+    if name not in TARGETS:
+        raise ValueError(f"unknown target {name!r}; valid names are {list(TARGETS)}")
+    return TARGETS[name](**kwargs)

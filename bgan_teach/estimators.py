@@ -1,0 +1,123 @@
+r"""Generator-gradient estimators for discrete data: BGAN (per-z and global), REINFORCE, Gumbel-softmax.
+
+For a generator $g_\theta(x\mid z)$ over discrete $x$ we cannot backpropagate through samples. The
+boundary-seeking estimator (Hjelm et al. 2018, Sec. 3; bgan-math.md §3.2-3.3) instead draws $M$
+samples $x^{(m)}\sim g_\theta(\cdot\mid z_b)$ for each of $B$ noise vectors, scores them with the
+critic's importance weight $w = (f^*)'(T)$ and minimises
+
+$$\mathcal L_G = -\frac1B\sum_b \sum_m \mathrm{sg}\big[\tilde w_{mb}\big]\,\log g_\theta(x^{(m)}\mid z_b),
+\qquad \tilde w_{mb} = \mathrm{softmax}_m(\log w_{mb}).$$
+
+Only $\log g_\theta$ carries gradient: samples and weights are constants (pitfall 12, bgan-math.md §8).
+All inputs are (M, B): M samples per z on dim 0, B noise vectors on dim 1. ``log_w`` comes from
+``divergence.log_weight(v)`` (finite for every divergence, Pearson included).
+"""
+from __future__ import annotations
+
+import math
+
+import torch
+
+from ._checks import as_tensor
+
+__all__ = [
+    "NORMALIZATIONS",
+    "discrete_generator_loss",
+    "normalized_weights",
+    "reinforce_generator_loss",
+    "gumbel_noise",
+    "gumbel_softmax",
+    "gumbel_temperature",
+]
+
+NORMALIZATIONS = ("per_z", "global")
+
+
+def _pair(log_w, log_g) -> tuple[torch.Tensor, torch.Tensor]:
+    log_w = as_tensor(log_w, "log_w")
+    log_g = as_tensor(log_g, "log_g")
+    if log_w.ndim != 2:
+        raise ValueError(f"log_w must have shape (M, B); got {tuple(log_w.shape)}")
+    if log_w.shape != log_g.shape:
+        raise ValueError(f"log_w and log_g must have the same shape (M, B); got {tuple(log_w.shape)} and {tuple(log_g.shape)}")
+    return log_w.detach().to(log_g.dtype), log_g
+
+
+def normalized_weights(log_w, normalization: str = "per_z") -> torch.Tensor:
+    r"""Detached $\tilde w$ (M, B). ``"per_z"``: softmax over m, each column sums to 1.
+
+    ``"global"`` (cortex ``use_beta``, bgan-math.md §3.4): softmax over all M·B entries, then
+    multiplied by B, so the whole batch sums to B exactly as the per-z weights do. The loss then has
+    the same scale under both options (a learning rate tuned for one suits the other).
+    """
+    if normalization not in NORMALIZATIONS:
+        raise ValueError(f"normalization must be one of {NORMALIZATIONS}; got {normalization!r}")
+    log_w = as_tensor(log_w, "log_w").detach()
+    if normalization == "per_z":
+        return torch.softmax(log_w, dim=0)                               # (M, B), columns sum to 1
+    batch = log_w.shape[-1]
+    return torch.softmax(log_w.flatten(), 0).view_as(log_w) * batch     # (M, B), total sums to B
+
+
+def discrete_generator_loss(log_w, log_g, normalization: str = "per_z") -> torch.Tensor:
+    r"""BGAN generator loss $-\mathrm{mean}_b \sum_m \mathrm{sg}[\tilde w_{mb}] \log g_{mb}$ (scalar).
+
+    ``log_w`` (M, B): log importance weights of the samples (detached here). ``log_g`` (M, B): log
+    likelihood of each sample under its own z, **summed** over positions, with a graph to θ.
+    ``normalization``: ``"per_z"`` (the paper's α estimator) or ``"global"`` (β; see
+    :func:`normalized_weights`). With M = 1 and per-z weights, w̃ ≡ 1 and the expected gradient is
+    $\mathbb E[\nabla\log g] = 0$: no signal (bgan-math.md §3.2).
+    """
+    log_w, log_g = _pair(log_w, log_g)
+    w_tilde = normalized_weights(log_w, normalization)          # (M, B), no gradient
+    return -(w_tilde * log_g).sum(0).mean()
+
+
+def reinforce_generator_loss(log_w, log_g, baseline) -> torch.Tensor:
+    r"""REINFORCE with reward $r = \log w - b$: $\mathcal L_G = -\mathrm{mean}_{m,b}\, \mathrm{sg}[r_{mb}]\,\log g_{mb}$.
+
+    Its expectation is the gradient of $\mathrm{KL}(g_\theta(\cdot\mid z)\,\|\,\tilde p(\cdot\mid z))$
+    (bgan-math.md §3.5) when $b = \log\alpha(z) + 1$; any constant changes the variance only, since
+    $\mathbb E_g[\nabla\log g] = 0$. ``baseline`` (scalar, or (B,)) is the trainer's EMA of
+    $\log\hat\alpha$ (γ = 0.95, as cortex). The REINFORCE constant used here is **0** (cortex's
+    choice; the blog writes +1, the derivation gives −1; all three have the same expectation).
+
+    NOTE(deviation): cortex sums over the M samples; we average over them (the Monte Carlo
+    estimate of the expectation), so the step size does not grow with M.
+    """
+    log_w, log_g = _pair(log_w, log_g)
+    baseline = torch.as_tensor(baseline, dtype=log_g.dtype, device=log_g.device).detach()
+    reward = log_w - baseline                                   # (M, B), no gradient
+    return -(reward * log_g).mean()
+
+
+def gumbel_noise(shape, generator: torch.Generator | None = None, dtype=torch.float32, device="cpu") -> torch.Tensor:
+    r"""Standard Gumbel noise $-\log(-\log U)$, $U\sim\mathcal U(0,1)$, from an explicit generator."""
+    tiny = torch.finfo(dtype).tiny
+    u = torch.rand(shape, generator=generator, dtype=dtype, device=device).clamp_min(tiny)
+    return -torch.log(-torch.log(u).clamp_min(tiny))
+
+
+def gumbel_softmax(logits: torch.Tensor, tau: float = 1.0, hard: bool = True,
+                   generator: torch.Generator | None = None) -> torch.Tensor:
+    r"""Relaxed one-hot samples $y = \mathrm{softmax}((\ell + G)/\tau)$ over the last axis.
+
+    ``hard=True`` is the straight-through variant: the forward value is the exact one-hot of
+    $\arg\max(\ell + G)$ (a true sample of the categorical), the backward pass uses the gradient of
+    the relaxed $y$. Same maths as ``torch.nn.functional.gumbel_softmax``, which takes no
+    ``torch.Generator`` (we need one for reproducibility). Baseline of bgan-math.md §6.7.
+    """
+    if not tau > 0:
+        raise ValueError(f"tau must be positive; got {tau}")
+    noise = gumbel_noise(logits.shape, generator, logits.dtype, logits.device)
+    soft = torch.softmax((logits + noise) / tau, dim=-1)
+    if not hard:
+        return soft
+    index = soft.argmax(-1, keepdim=True)
+    one_hot = torch.zeros_like(soft).scatter_(-1, index, 1.0)
+    return one_hot - soft.detach() + soft                      # value: one-hot; gradient: soft
+
+
+def gumbel_temperature(step: int, start: float = 3.0, rate: float = 1e-3, floor: float = 0.5) -> float:
+    r"""Annealed temperature $\tau = \max(\tau_0 e^{-\text{rate}\cdot\text{step}}, \tau_{\min})$ (bgan-math.md §6.7)."""
+    return max(start * math.exp(-rate * step), floor)

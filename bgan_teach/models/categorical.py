@@ -1,0 +1,152 @@
+r"""Categorical generators and one-hot critics for discrete data (bgan-math.md §3.3, steps 2-4 and 8).
+
+A generator maps noise $z$ to logits $\ell(z)$ of shape (D positions, K categories) and defines
+
+$$g_\theta(x\mid z) = \prod_{d=1}^{D} \mathrm{softmax}(\ell_d(z))_{x_d},\qquad
+  \log g_\theta(x\mid z) = \sum_d \mathrm{log\_softmax}(\ell_d(z))_{x_d}$$
+
+(a **sum** over positions, never a mean). The marginal $q_\theta(x) = \mathbb E_z[g_\theta(x\mid z)]$ is a
+mixture: each z gives a product of D categoricals (one mode), diversity comes from z.
+
+**The protocol** (:class:`DiscreteGenerator`, :class:`DiscreteCritic`): ``train_discrete`` accepts any
+generator module with attributes ``noise_dim``, ``num_positions``, ``num_categories``, a method
+``noise(n, generator)`` → (n, noise_dim) and ``forward(z)`` → logits (n, D, K); and any critic module
+mapping a float tensor (N, D, K) (one-hot or relaxed probabilities) to raw logits (N,). The
+module-level functions :func:`sample_categorical`, :func:`categorical_log_prob` and :func:`one_hot` work
+on the logits of any such generator.
+"""
+from __future__ import annotations
+
+from typing import Protocol, runtime_checkable
+
+import torch
+import torch.nn.functional as F
+from torch import nn
+
+__all__ = [
+    "DiscreteGenerator",
+    "DiscreteCritic",
+    "CategoricalGenerator",
+    "OneHotCritic",
+    "sample_categorical",
+    "categorical_log_prob",
+    "one_hot",
+    "check_generator",
+]
+
+
+@runtime_checkable
+class DiscreteGenerator(Protocol):
+    """What ``train_discrete`` needs from a generator: sizes, ``noise`` and ``forward`` → (n, D, K) logits."""
+
+    noise_dim: int
+    num_positions: int
+    num_categories: int
+
+    def noise(self, n: int, generator: torch.Generator | None = None) -> torch.Tensor: ...
+
+    def __call__(self, z: torch.Tensor) -> torch.Tensor: ...
+
+
+@runtime_checkable
+class DiscreteCritic(Protocol):
+    """What ``train_discrete`` needs from a critic: float (N, D, K) → raw logits (N,)."""
+
+    def __call__(self, x: torch.Tensor) -> torch.Tensor: ...
+
+
+def check_generator(module, num_positions: int, num_categories: int) -> None:
+    """Raise ``ValueError`` unless ``module`` follows the generator protocol with these sizes."""
+    for attr in ("noise_dim", "num_positions", "num_categories", "noise"):
+        if not hasattr(module, attr):
+            raise ValueError(f"generator must have attribute {attr!r} (see bgan_teach.models.categorical)")
+    if (module.num_positions, module.num_categories) != (num_positions, num_categories):
+        raise ValueError(
+            f"generator has (num_positions, num_categories) = ({module.num_positions}, {module.num_categories}); "
+            f"the data need ({num_positions}, {num_categories})")
+
+
+def one_hot(x: torch.Tensor, num_categories: int, dtype=torch.float32) -> torch.Tensor:
+    """LongTensor (..., D) → float one-hot (..., D, K)."""
+    return F.one_hot(x, num_categories).to(dtype)
+
+
+def sample_categorical(logits: torch.Tensor, m: int | None = None,
+                       generator: torch.Generator | None = None) -> torch.Tensor:
+    """Draw from logits (B, D, K) without gradient: (B, D) if ``m`` is None, else (m, B, D)."""
+    batch, positions, k = logits.shape
+    with torch.no_grad():
+        probs = torch.softmax(logits.detach(), -1).reshape(-1, k)       # (B·D, K)
+        draws = torch.multinomial(probs, 1 if m is None else m, replacement=True, generator=generator)
+    if m is None:
+        return draws.view(batch, positions)
+    return draws.view(batch, positions, m).permute(2, 0, 1).contiguous()       # (m, B, D)
+
+
+def categorical_log_prob(logits: torch.Tensor, x: torch.Tensor) -> torch.Tensor:
+    r"""$\log g(x\mid z) = \sum_d \mathrm{log\_softmax}(\ell_d)_{x_d}$. logits (B, D, K), x (..., B, D) → (..., B)."""
+    log_p = torch.log_softmax(logits, -1)                                        # (B, D, K)
+    log_p = log_p.expand(*x.shape, log_p.shape[-1])                             # (..., B, D, K)
+    return log_p.gather(-1, x.unsqueeze(-1)).squeeze(-1).sum(-1)
+
+
+def _mlp(sizes: list[int], slope: float = 0.2) -> nn.Sequential:
+    layers: list[nn.Module] = []
+    for i, (a, b) in enumerate(zip(sizes[:-1], sizes[1:])):
+        layers.append(nn.Linear(a, b))
+        if i < len(sizes) - 2:
+            layers.append(nn.LeakyReLU(slope))
+    return nn.Sequential(*layers)
+
+
+def _check_sizes(**sizes) -> None:
+    for name, value in sizes.items():
+        if isinstance(value, bool) or not isinstance(value, int) or value < (2 if name == "num_categories" else 1):
+            raise ValueError(f"{name} must be a positive integer (num_categories >= 2); got {value!r}")
+
+
+class CategoricalGenerator(nn.Module):
+    r"""MLP noise → logits (B, D, K); $z\sim\mathcal U[0,1)^{d_z}$ as in the authors' code (bgan-math.md §6.2)."""
+
+    def __init__(self, num_positions: int, num_categories: int, noise_dim: int = 16,
+                 hidden: int = 128, layers: int = 2):
+        super().__init__()
+        _check_sizes(num_positions=num_positions, num_categories=num_categories, noise_dim=noise_dim,
+                     hidden=hidden, layers=layers)
+        self.num_positions, self.num_categories, self.noise_dim = num_positions, num_categories, noise_dim
+        self.net = _mlp([noise_dim] + [hidden] * layers + [num_positions * num_categories])
+
+    def noise(self, n: int, generator: torch.Generator | None = None) -> torch.Tensor:
+        """z ~ Uniform[0, 1)^noise_dim, shape (n, noise_dim), on the module's device."""
+        device = next(self.parameters()).device
+        return torch.rand(n, self.noise_dim, generator=generator, device=device)
+
+    def forward(self, z: torch.Tensor) -> torch.Tensor:
+        return self.net(z).view(-1, self.num_positions, self.num_categories)        # (B, D, K)
+
+    def log_prob(self, x: torch.Tensor, z: torch.Tensor) -> torch.Tensor:
+        """log g(x | z) summed over positions; x (..., B, D), z (B, noise_dim) → (..., B)."""
+        return categorical_log_prob(self(z), x)
+
+    def sample_many(self, z: torch.Tensor, m: int, generator: torch.Generator | None = None) -> torch.Tensor:
+        """M samples for each of the B noise vectors, no gradient: LongTensor (m, B, D)."""
+        with torch.no_grad():
+            return sample_categorical(self(z), m, generator)
+
+    def sample(self, n: int, generator: torch.Generator | None = None) -> torch.Tensor:
+        """n samples from the marginal q(x) (fresh z each): LongTensor (n, D)."""
+        with torch.no_grad():
+            return sample_categorical(self(self.noise(n, generator)), None, generator)
+
+
+class OneHotCritic(nn.Module):
+    """MLP critic: float (N, D, K) one-hot (or relaxed probabilities) → raw logits V (N,)."""
+
+    def __init__(self, num_positions: int, num_categories: int, hidden: int = 128, layers: int = 2):
+        super().__init__()
+        _check_sizes(num_positions=num_positions, num_categories=num_categories, hidden=hidden, layers=layers)
+        self.num_positions, self.num_categories = num_positions, num_categories
+        self.net = _mlp([num_positions * num_categories] + [hidden] * layers + [1])
+
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        return self.net(x.flatten(1)).squeeze(-1)                                  # (N,)

@@ -1,0 +1,66 @@
+r"""MLPs for continuous GANs: a generator $G_\theta: z \mapsto x$ and a critic $V_\phi: x \mapsto$ raw logit.
+
+Sizes are parameters. The paper's 2-D toys (bgan-math.md §6.6) use a tanh MLP generator on Gaussian
+noise and a one-hidden-layer critic; GAN Lab uses similar small MLPs. The critic returns the raw output
+$V$ (no sigmoid): every loss in :mod:`bgan_teach.losses` works on $V$ directly.
+"""
+from __future__ import annotations
+
+import torch
+from torch import nn
+
+from ..config import make_generator, seeded
+
+__all__ = ["MLPGenerator", "MLPCritic", "mlp"]
+
+_ACTIVATIONS = {"relu": nn.ReLU, "leaky_relu": lambda: nn.LeakyReLU(0.2), "tanh": nn.Tanh, "elu": nn.ELU}
+
+
+def mlp(d_in: int, d_out: int, hidden: int, layers: int, activation: str = "relu") -> nn.Sequential:
+    """``layers`` hidden layers of width ``hidden`` with ``activation``, then a linear output."""
+    if activation not in _ACTIVATIONS:
+        raise ValueError(f"activation must be one of {list(_ACTIVATIONS)}; got {activation!r}")
+    for value, name in ((d_in, "d_in"), (d_out, "d_out"), (hidden, "hidden"), (layers, "layers")):
+        if isinstance(value, bool) or not isinstance(value, int) or value < (0 if name == "layers" else 1):
+            raise ValueError(f"{name} must be a positive integer; got {value!r}")
+    mods, width = [], d_in
+    for _ in range(layers):
+        mods += [nn.Linear(width, hidden), _ACTIVATIONS[activation]()]
+        width = hidden
+    return nn.Sequential(*mods, nn.Linear(width, d_out))
+
+
+class MLPGenerator(nn.Module):
+    r"""$x = G_\theta(z)$, $z \sim \mathcal N(0, I_{d_z})$. ``sample(n, generator)`` draws (n, d) points."""
+
+    def __init__(self, noise_dim: int = 2, out_dim: int = 2, hidden: int = 128, layers: int = 2,
+                 activation: str = "relu", seed: int = 0):
+        super().__init__()
+        self.noise_dim, self.out_dim = noise_dim, out_dim
+        with seeded(seed):                               # same seed → same initial weights
+            self.net = mlp(noise_dim, out_dim, hidden, layers, activation)
+
+    def forward(self, z: torch.Tensor) -> torch.Tensor:   # (n, d_z) -> (n, d)
+        return self.net(z)
+
+    def noise(self, n: int, generator: torch.Generator | int = 0) -> torch.Tensor:
+        """Standard normal noise (n, d_z)."""
+        return torch.randn(n, self.noise_dim, generator=make_generator(generator))
+
+    @torch.no_grad()
+    def sample(self, n: int, generator: torch.Generator | int = 0) -> torch.Tensor:
+        """n generated points (n, d), no gradient."""
+        return self(self.noise(n, generator))
+
+
+class MLPCritic(nn.Module):
+    r"""$V_\phi(x)$: raw critic output (logit), shape (n,). GAN case: $D = \sigma(V)$, $\log w = V$."""
+
+    def __init__(self, in_dim: int = 2, hidden: int = 128, layers: int = 2, activation: str = "relu",
+                 seed: int = 1):
+        super().__init__()
+        with seeded(seed):
+            self.net = mlp(in_dim, 1, hidden, layers, activation)
+
+    def forward(self, x: torch.Tensor) -> torch.Tensor:   # (n, d) -> (n,)
+        return self.net(x).squeeze(-1)
