@@ -77,7 +77,10 @@ def test_figure_registry_closes_previous():
     n = len(plt.get_fignums())
     fig2, _ = plotting.figure("test-key")
     assert fig1 is not fig2 and len(plt.get_fignums()) == n
-    assert not plt.fignum_exists(fig1.number)
+    from matplotlib._pylab_helpers import Gcf
+
+    open_figures = [m.canvas.figure for m in Gcf.get_all_fig_managers()]
+    assert fig2 in open_figures and fig1 not in open_figures
 
 
 def test_selfcheck_prints_verdict(capsys):

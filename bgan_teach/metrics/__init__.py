@@ -1,2 +1,3 @@
 """Metrics against known truth: exact divergences, mode coverage, classifier-based digit scores."""
 from .digits import class_coverage, digit_classifier, digit_scores, mean_confidence, pixel_marginal_error  # noqa: F401
+from .modes import high_quality_fraction, mean_log_density, mmd2, mode_report, modes_covered  # noqa: F401

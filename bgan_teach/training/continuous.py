@@ -123,7 +123,8 @@ class ContinuousGAN:
         total.backward()
         self.opt_d.step()
         self.critic_steps_done += 1
-        self._last_d = {"loss_d": float(loss), "v_real": float(v_real.mean()), "v_fake": float(v_fake.mean())}
+        self._last_d = {"loss_d": float(loss.detach()), "v_real": float(v_real.detach().mean()),
+                        "v_fake": float(v_fake.detach().mean())}
         check_finite(self.steps, loss_d=loss)
         return dict(self._last_d)
 
@@ -149,7 +150,7 @@ class ContinuousGAN:
         loss.backward()
         self.opt_g.step()
         self.steps += 1
-        row = {"step": self.steps, **self._last_d, "loss_g": float(loss), "v_fake_g": float(v_fake.mean().detach())}
+        row = {"step": self.steps, **self._last_d, "loss_g": float(loss.detach()), "v_fake_g": float(v_fake.detach().mean())}
         if self.log_z is not None:
             row["log_z"] = float(self.log_z)
         self.history.append(**row)

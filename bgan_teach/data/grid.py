@@ -1,0 +1,125 @@
+r"""Discrete 2-D grid targets with exact probability tables (the toy of notebook 03).
+
+A mixture of isotropic Gaussians $\sum_k \pi_k\,\mathcal N(\mu_k, \sigma^2 I)$ is quantised to a
+$G\times G$ grid of cells on $[-a, a]^2$. Because each component is isotropic, its mass in a cell is a
+product of two 1-D CDF differences,
+
+$$P(\text{cell } (i, j)) \propto \sum_k \pi_k\,
+  \big[\Phi(\tfrac{x_{i+1}-\mu_{k,1}}{\sigma}) - \Phi(\tfrac{x_i-\mu_{k,1}}{\sigma})\big]
+  \big[\Phi(\tfrac{y_{j+1}-\mu_{k,2}}{\sigma}) - \Phi(\tfrac{y_j-\mu_{k,2}}{\sigma})\big],$$
+
+normalised over the grid (the mass outside $[-3, 3]^2$ is below $10^{-20}$ for the default ring).
+A point is encoded as D = 2 positions (column i = horizontal cell, row j = vertical cell) with
+K = G categories, so ``probs()[i, j]`` is the probability of the sample ``(i, j)``.
+"""
+from __future__ import annotations
+
+import math
+
+import torch
+
+__all__ = ["RingGrid", "ring_grid", "reference_variants"]
+
+
+def _cdf(t: torch.Tensor) -> torch.Tensor:
+    return 0.5 * torch.erfc(-t / math.sqrt(2.0))
+
+
+class RingGrid:
+    r"""Ring of ``modes`` Gaussians (radius, σ) on a ``size``×``size`` grid over $[-\text{extent}, \text{extent}]^2$.
+
+    ``weights``: relative mode masses (default equal; zeros drop modes). Mode k sits at angle
+    $2\pi k / \text{modes}$. All tables are float64.
+    """
+
+    def __init__(self, size: int = 32, modes: int = 8, radius: float = 2.0, sigma: float = 0.2,
+                 extent: float = 3.0, weights=None):
+        if isinstance(size, bool) or not isinstance(size, int) or size < 2:
+            raise ValueError(f"size must be an integer >= 2; got {size!r}")
+        if isinstance(modes, bool) or not isinstance(modes, int) or modes < 1:
+            raise ValueError(f"modes must be a positive integer; got {modes!r}")
+        for name, value, low in (("radius", radius, 0.0), ("sigma", sigma, 1e-300), ("extent", extent, 1e-300)):
+            if isinstance(value, bool) or not isinstance(value, (int, float)) or not low <= value < math.inf:
+                raise ValueError(f"{name} must be a finite number {'>= 0' if low == 0 else '> 0'}; got {value!r}")
+        self.size, self.modes, self.radius, self.sigma, self.extent = size, modes, float(radius), float(sigma), float(extent)
+        self.weights = self._weights(weights)
+
+    def _weights(self, weights) -> torch.Tensor:
+        if weights is None:
+            return torch.full((self.modes,), 1.0 / self.modes, dtype=torch.float64)
+        w = torch.as_tensor(weights, dtype=torch.float64).flatten()
+        if w.numel() != self.modes or (w < 0).any() or not torch.isfinite(w).all() or w.sum() <= 0:
+            raise ValueError(f"weights must be {self.modes} non-negative finite numbers, not all zero; got {weights!r}")
+        return w / w.sum()
+
+    @property
+    def num_positions(self) -> int:
+        return 2
+
+    @property
+    def num_categories(self) -> int:
+        return self.size
+
+    def centers(self) -> torch.Tensor:
+        """Mode centres (modes, 2)."""
+        angle = 2 * math.pi * torch.arange(self.modes, dtype=torch.float64) / self.modes
+        return self.radius * torch.stack([torch.cos(angle), torch.sin(angle)], 1)
+
+    def edges(self) -> torch.Tensor:
+        """Cell edges (size + 1,), shared by both axes."""
+        return torch.linspace(-self.extent, self.extent, self.size + 1, dtype=torch.float64)
+
+    def cell_centers(self) -> torch.Tensor:
+        """Cell centres (size,) along either axis."""
+        e = self.edges()
+        return (e[1:] + e[:-1]) / 2
+
+    def probs(self) -> torch.Tensor:
+        """Exact table (size, size), entry [i, j] = P(x-cell i, y-cell j); sums to 1."""
+        e, mu = self.edges(), self.centers()                                    # (G+1,), (modes, 2)
+        cdf = _cdf((e[None, :, None] - mu[:, None, :]) / self.sigma)           # (modes, G+1, 2)
+        mass = cdf[:, 1:] - cdf[:, :-1]                                         # (modes, G, 2)
+        table = torch.einsum("k,ki,kj->ij", self.weights, mass[..., 0], mass[..., 1])
+        return table / table.sum()
+
+    def sample(self, n: int, generator: torch.Generator | None = None) -> torch.Tensor:
+        """n exact draws from :meth:`probs`: LongTensor (n, 2) of (x-cell, y-cell)."""
+        if isinstance(n, bool) or not isinstance(n, int) or n < 1:
+            raise ValueError(f"n must be a positive integer; got {n!r}")
+        flat = torch.multinomial(self.probs().flatten(), n, replacement=True, generator=generator)
+        return torch.stack([flat // self.size, flat % self.size], 1)
+
+    def extent_box(self) -> list[float]:
+        """[left, right, bottom, top] for ``imshow(table.T, origin="lower", extent=...)``."""
+        return [-self.extent, self.extent, -self.extent, self.extent]
+
+    def variant(self, **changes) -> "RingGrid":
+        """A copy with some parameters changed (e.g. ``sigma=0.25``)."""
+        params = dict(size=self.size, modes=self.modes, radius=self.radius, sigma=self.sigma,
+                      extent=self.extent, weights=self.weights.clone())
+        params.update(changes)
+        return RingGrid(**params)
+
+    def __repr__(self) -> str:
+        return f"RingGrid(size={self.size}, modes={self.modes}, radius={self.radius}, sigma={self.sigma})"
+
+
+def ring_grid(size: int = 32, **kwargs) -> RingGrid:
+    """The issue's toy: 8 Gaussians on a circle of radius 2, σ = 0.2, quantised on [−3, 3]² to size×size."""
+    return RingGrid(size=size, **kwargs)
+
+
+def reference_variants(grid: RingGrid) -> dict[str, RingGrid]:
+    """Imperfect "generators" for reading a JS number: one mode dropped, modes 25 % wider, masses 3:1.
+
+    "Masses 3:1": modes alternate between 3 and 1 relative mass (every other mode is 3× heavier).
+    """
+    drop = grid.weights.clone()
+    drop[0] = 0.0
+    uneven = torch.tensor([3.0 if k % 2 == 0 else 1.0 for k in range(grid.modes)], dtype=torch.float64)
+    return {
+        "one mode dropped": grid.variant(weights=drop),
+        "modes 25% wider": grid.variant(sigma=grid.sigma * 1.25),
+        "unequal masses 3:1": grid.variant(weights=uneven * grid.weights),
+    }
+
