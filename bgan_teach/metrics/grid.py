@@ -22,7 +22,7 @@ import torch
 from ..config import make_generator
 from ..divergences import get
 
-__all__ = ["model_table", "exact_js", "exact_kl", "grid_metrics", "MAX_CELLS"]
+__all__ = ["model_table", "critic_table", "exact_js", "exact_kl", "grid_metrics", "MAX_CELLS"]
 
 MAX_CELLS = 1 << 22
 
@@ -86,3 +86,15 @@ def grid_metrics(generator, target, num_z: int = 4096, seed: int = 1234) -> dict
     if not math.isfinite(js):  # pragma: no cover - guarded by softmax > 0
         raise FloatingPointError("JS is not finite")
     return {"js": js, "kl": kl}
+
+
+@torch.no_grad()
+def critic_table(critic, divergence, num_positions: int, num_categories: int) -> torch.Tensor:
+    r"""$\log w(x)$ of the critic on **every** cell: float64 table (K,)*D (the log w heatmap; w = 1 at 0)."""
+    k, d = num_categories, num_positions
+    if k**d > MAX_CELLS:
+        raise ValueError(f"the table would have K^D = {k}^{d} cells (more than {MAX_CELLS})")
+    device = next(critic.parameters()).device
+    cells = torch.cartesian_prod(*[torch.arange(k, device=device)] * d).view(-1, d)   # (K^D, D), row-major
+    v = critic(torch.nn.functional.one_hot(cells, k).float())                       # (K^D,)
+    return get(divergence).log_weight(v.double()).view((k,) * d).cpu()
