@@ -95,7 +95,7 @@ def gumbel_noise(shape, generator: torch.Generator | None = None, dtype=torch.fl
     r"""Standard Gumbel noise $-\log(-\log U)$, $U\sim\mathcal U(0,1)$, from an explicit generator."""
     tiny = torch.finfo(dtype).tiny
     u = torch.rand(shape, generator=generator, dtype=dtype, device=device).clamp_min(tiny)
-    return -torch.log(-torch.log(u).clamp_min(tiny))
+    return -torch.log((-torch.log(u)).clamp_min(tiny))
 
 
 def gumbel_softmax(logits: torch.Tensor, tau: float = 1.0, hard: bool = True,

@@ -8,7 +8,7 @@ $$P(\text{cell } (i, j)) \propto \sum_k \pi_k\,
   \big[\Phi(\tfrac{x_{i+1}-\mu_{k,1}}{\sigma}) - \Phi(\tfrac{x_i-\mu_{k,1}}{\sigma})\big]
   \big[\Phi(\tfrac{y_{j+1}-\mu_{k,2}}{\sigma}) - \Phi(\tfrac{y_j-\mu_{k,2}}{\sigma})\big],$$
 
-normalised over the grid (the mass outside $[-3, 3]^2$ is below $10^{-20}$ for the default ring).
+normalised over the grid (the mass outside $[-3, 3]^2$, 5σ from the ring, is about $3\cdot10^{-7}$).
 A point is encoded as D = 2 positions (column i = horizontal cell, row j = vertical cell) with
 K = G categories, so ``probs()[i, j]`` is the probability of the sample ``(i, j)``.
 """

@@ -1,8 +1,8 @@
 r"""Character-level English text, offline: the prose of Python's own documentation topics.
 
 The default corpus is the standard library's ``pydoc_data.topics.topics`` (the text ``help()`` shows;
-79 topics, ~465k characters): nothing is downloaded. Code examples are dropped (lines indented by
-four or more spaces, doctest prompts), then :func:`clean_text` folds the text onto a small alphabet
+79 topics, ~465k characters): nothing is downloaded. Code-like lines are dropped (fewer than 90%
+letters, spaces and ordinary punctuation; doctest prompts; grammar rules), then :func:`clean_text` folds the text onto a small alphabet
 (:data:`ALPHABET`: space, ``a``-``z`` and ``. , '``; K = 30) and windows of ``length`` characters become
 one categorical variable per position, as in the paper's character-level experiment
 (Hjelm et al. 2018, Sec. 4; bgan-math.md §6.4: 32 characters, one-hot, generated in one shot).
@@ -32,7 +32,7 @@ ALPHABET = " abcdefghijklmnopqrstuvwxyz.,'"
 DEFAULT_LENGTH = 16
 
 _FOLD = {"’": "'", "‘": "'", "!": ".", "?": ".", ";": ".", ":": "."}
-_CODE_LINE = re.compile(r"^( {4,}|\s*(>>>|\.\.\.|\$ ))")
+_PROSE_MARKS = set(" ,.;:'’\"-")
 
 __all__ = [
     "ALPHABET", "DEFAULT_LENGTH", "TextCorpus", "clean_text", "decode", "encode",
@@ -85,8 +85,24 @@ def decode(codes, alphabet: str = ALPHABET) -> str | list[str]:
     if codes.numel() and (codes.min() < 0 or codes.max() >= len(alphabet)):
         raise ValueError(f"codes must lie in 0..{len(alphabet) - 1} (the alphabet size K = {len(alphabet)})")
     if codes.ndim == 2:
-        return [decode(row, alphabet) for row in codes]
+        return ["".join(alphabet[i] for i in row) for row in codes.tolist()]
     return "".join(alphabet[i] for i in codes.tolist())
+
+
+def _window_starts(text: str, length: int) -> list[int]:
+    if isinstance(length, bool) or not isinstance(length, int) or length < 2:
+        raise ValueError(f"length must be an integer >= 2; got {length!r}")
+    if len(text) < length:
+        raise ValueError(f"text is shorter ({len(text)} characters after cleaning) than one sequence "
+                         f"(length={length}); give more text or a smaller length")
+    starts, start = [], 0
+    while start + length <= len(text):
+        starts.append(start)
+        nxt = text.find(" ", start + length - 1)
+        if nxt < 0:
+            break
+        start = nxt + 1
+    return starts
 
 
 def text_sequences(text: str, length: int = DEFAULT_LENGTH) -> list[str]:
@@ -95,30 +111,33 @@ def text_sequences(text: str, length: int = DEFAULT_LENGTH) -> list[str]:
     Consecutive windows do not overlap: the next one starts at the first word start after the end of
     the previous one (so the last word of a window may be cut, the first never is).
     """
-    if isinstance(length, bool) or not isinstance(length, int) or length < 2:
-        raise ValueError(f"length must be an integer >= 2; got {length!r}")
-    if len(text) < length:
-        raise ValueError(f"text is shorter ({len(text)} characters after cleaning) than one sequence "
-                         f"(length={length}); give more text or a smaller length")
-    windows, start = [], 0
-    while start + length <= len(text):
-        windows.append(text[start:start + length])
-        nxt = text.find(" ", start + length - 1)
-        if nxt < 0:
-            break
-        start = nxt + 1
-    return windows
+    return [text[s:s + length] for s in _window_starts(text, length)]
+
+
+def _is_prose(line: str) -> bool:
+    """A line of prose, not code: ≥ 90% letters, spaces and . , ; : ' " - and no prompt or grammar rule."""
+    line = line.strip()
+    if not line or ">>>" in line or "::=" in line:
+        return False
+    return sum(ch.isalpha() or ch in _PROSE_MARKS for ch in line) >= 0.9 * len(line)
 
 
 @lru_cache(maxsize=1)
 def python_docs_text() -> str:
-    """The prose of ``pydoc_data.topics`` with code lines dropped (raw, before :func:`clean_text`)."""
+    """The prose of ``pydoc_data.topics`` with code-like lines dropped (raw, before :func:`clean_text`)."""
     from pydoc_data.topics import topics
 
     lines = []
     for name in sorted(topics):
-        lines += [ln for ln in topics[name].splitlines() if not _CODE_LINE.match(ln)]
+        lines += [ln for ln in topics[name].splitlines() if _is_prose(ln)]
     return "\n".join(lines)
+
+
+def _names_file(source: str) -> bool:
+    try:
+        return "\n" not in source and len(source) < 1024 and Path(source).is_file()
+    except OSError:                                  # e.g. a long line of text: not a file name
+        return False
 
 
 @dataclass
@@ -158,19 +177,18 @@ def load_corpus(source: str | Path | None = None, length: int = DEFAULT_LENGTH, 
         raise ValueError(f"held_out must be a fraction in (0, 1); got {held_out!r}")
     if source is None:
         raw = python_docs_text()
-    elif isinstance(source, Path) or (isinstance(source, str) and "\n" not in source and len(source) < 4096
-                                      and Path(source).is_file()):
+    elif isinstance(source, Path) or (isinstance(source, str) and _names_file(source)):
         raw = Path(source).read_text(encoding="utf-8")
     elif isinstance(source, str):
         raw = source
     else:
         raise ValueError(f"source must be None, a path or a str of text; got {type(source).__name__}")
     text = clean_text(raw, alphabet)
-    windows = text_sequences(text, length)
-    if len(windows) < 2:
-        raise ValueError(f"text gives only {len(windows)} sequence of length {length}; need at least 2 "
+    starts = torch.tensor(_window_starts(text, length))
+    if len(starts) < 2:
+        raise ValueError(f"text gives only {len(starts)} sequence of length {length}; need at least 2 "
                          "(one to train on, one held out)")
-    codes = torch.stack([encode(w, alphabet) for w in windows])             # (N, L)
-    order = torch.randperm(len(windows), generator=make_generator(seed))
-    n_held = min(max(1, round(held_out * len(windows))), len(windows) - 1)
+    codes = encode(text, alphabet)[starts[:, None] + torch.arange(length)]     # (N, L)
+    order = torch.randperm(len(starts), generator=make_generator(seed))
+    n_held = min(max(1, round(held_out * len(starts))), len(starts) - 1)
     return TextCorpus(codes[order[n_held:]], codes[order[:n_held]], alphabet, text)

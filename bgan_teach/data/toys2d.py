@@ -21,7 +21,7 @@ import torch
 from .._checks import as_tensor
 from ..config import make_generator
 
-__all__ = ["Toy2D", "ring", "grid", "spiral", "from_points", "TARGETS", "get_target"]
+__all__ = ["Toy2D", "ring", "gaussian_grid", "spiral", "from_points", "TARGETS", "get_target"]
 
 
 class Toy2D:
@@ -97,7 +97,7 @@ def ring(n_modes: int = 8, radius: float = 2.0, sigma: float = 0.05) -> Toy2D:
     return Toy2D(centers, sigma, name=f"ring of {n_modes}")
 
 
-def grid(side: int = 5, spacing: float = 1.0, sigma: float = 0.1) -> Toy2D:
+def gaussian_grid(side: int = 5, spacing: float = 1.0, sigma: float = 0.1) -> Toy2D:
     """``side``×``side`` equal Gaussians on a square lattice centred at 0 (5×5, spacing 1: corners at ±2)."""
     axis = (torch.arange(side, dtype=torch.float64) - (side - 1) / 2) * spacing
     xx, yy = torch.meshgrid(axis, axis, indexing="xy")
@@ -126,7 +126,7 @@ def from_points(points, sigma: float | None = None, modes=None, name: str = "you
     return Toy2D(pts, sigma, modes=modes, name=name)
 
 
-TARGETS = {"ring": ring, "grid": grid, "spiral": spiral}
+TARGETS = {"ring": ring, "grid": gaussian_grid, "spiral": spiral}
 
 
 def get_target(name: str | Toy2D, **kwargs) -> Toy2D:

@@ -20,12 +20,15 @@ import math
 
 import torch
 
+from .. import weights
 from ..config import make_generator
 from ..data.text import TextCorpus, decode
+from ..divergences import get
+from ..models.sequence import sample_sequences
 
 __all__ = [
-    "bigram_distribution", "bigram_js", "bigram_sampler", "reference_metrics", "text_metrics",
-    "unigram_sampler", "vocabulary", "word_share",
+    "bigram_distribution", "bigram_js", "bigram_sampler", "reference_metrics", "snapshot_views",
+    "text_metrics", "unigram_sampler", "vocabulary", "weighted_samples", "word_share",
 ]
 
 _STRIP = ".,'"
@@ -126,3 +129,38 @@ def reference_metrics(corpus: TextCorpus, n: int = 2000, seed: int = 0) -> dict[
             "bigram": bigram_sampler(corpus.train, K, n, seed),
             "real text": corpus.train[torch.randperm(len(corpus.train), generator=make_generator(seed))[:n]]}
     return {name: text_metrics(codes, corpus, vocab) for name, codes in rows.items()}
+
+
+def snapshot_views(corpus: TextCorpus, n_show: int = 6, n_eval: int = 500, seed: int = 0):
+    """A ``snapshot_fn`` for ``train_discrete``: at each snapshot, decoded samples and the two metrics.
+
+    Returns ``fn(generator, critic) -> {"samples": [n_show str], "bigram_js", "word_share"}``; the shown
+    samples use the same ``n_show`` noise vectors at every snapshot (so a slider shows how the text for
+    a fixed z changes), the metrics ``n_eval`` fresh sequences (same seed each time).
+    """
+    vocab = vocabulary(corpus.text)
+
+    def fn(generator, critic) -> dict:
+        z = generator.noise(n_show, make_generator(seed))
+        shown = decode(sample_sequences(generator, n_show, seed, z=z), corpus.alphabet)
+        return {"samples": shown, **text_metrics(sample_sequences(generator, n_eval, seed + 1), corpus, vocab)}
+
+    return fn
+
+
+@torch.no_grad()
+def weighted_samples(generator, critic, alphabet: str, m_samples: int = 20, seed: int = 0,
+                     divergence: str = "gan") -> list[tuple[str, float, float]]:
+    r"""The M samples drawn from $g(\cdot\mid z)$ for ONE z, with their log w and $\tilde w$, best first.
+
+    $\tilde w^{(m)} = \mathrm{softmax}_m(\log w^{(m)})$ (bgan-math.md §2.8): the share of the BGAN update
+    that pushes $g(\cdot\mid z)$ toward sample m. Returns ``[(text, log_w, w_tilde), ...]`` sorted by w̃.
+    """
+    gen = make_generator(seed)
+    z = generator.noise(1, gen).expand(m_samples, -1)                          # the same z, M times
+    x = sample_sequences(generator, m_samples, gen, z=z)                         # (M, L)
+    one_hot = torch.nn.functional.one_hot(x, generator.num_categories).float()  # (M, L, K)
+    log_w = get(divergence).log_weight(critic(one_hot))                          # (M,)
+    w_tilde = weights.normalized(log_w, dim=0)
+    rows = zip(decode(x, alphabet), log_w.tolist(), w_tilde.tolist())
+    return sorted(rows, key=lambda row: -row[2])

@@ -1,2 +1,3 @@
 """Small networks: categorical generators, critics, continuous MLPs."""
 from .continuous import MLPCritic, MLPGenerator  # noqa: F401
+from .categorical import CategoricalGenerator, DiscreteCritic, DiscreteGenerator, OneHotCritic  # noqa: F401

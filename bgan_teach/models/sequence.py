@@ -60,9 +60,12 @@ class SequenceGenerator(nn.Module):
             self.out = nn.Conv1d(width, num_categories, 1)
 
     def noise(self, n: int, generator: torch.Generator | int | None = None) -> torch.Tensor:
-        """n noise vectors, Uniform[0, 1)^noise_dim as in the authors' code: (n, noise_dim)."""
-        gen = make_generator(0 if generator is None else generator)
-        return torch.rand(_check_int(n, "n"), self.noise_dim, generator=gen)
+        """n noise vectors, Uniform[0, 1)^noise_dim as in the authors' code: (n, noise_dim).
+
+        ``generator``: a ``torch.Generator``, a seed, or None for torch's global RNG.
+        """
+        gen = None if generator is None else make_generator(generator)     # None: the global RNG
+        return torch.rand(_check_int(n, "n"), self.noise_dim, generator=gen, device=self.dense.weight.device)
 
     def forward(self, z: torch.Tensor) -> torch.Tensor:
         h = self.dense(z).view(z.shape[0], self.width, self.num_positions)   # (B, C, L)
@@ -71,7 +74,7 @@ class SequenceGenerator(nn.Module):
 
 
 class SequenceCritic(nn.Module):
-    """One-hot (N, L, K) → Conv1d k1 → residual Conv1d blocks (leaky ReLU 0.2) → Dense → (N,) logits."""
+    """One-hot (N, L, K) → Conv1d k5 → residual Conv1d blocks (leaky ReLU 0.2) → Dense → (N,) logits."""
 
     def __init__(self, num_positions: int, num_categories: int, width: int = 64, blocks: int = 2,
                  seed: int = 1) -> None:
@@ -81,7 +84,7 @@ class SequenceCritic(nn.Module):
         _check_int(width, "width")
         _check_int(blocks, "blocks", 0)
         with seeded(seed):
-            self.embed = nn.Conv1d(num_categories, width, 1)
+            self.embed = nn.Conv1d(num_categories, width, 5, padding=2)        # 5-character windows
             self.blocks = nn.Sequential(*[_Residual(width, nn.LeakyReLU(0.2)) for _ in range(blocks)])
             self.head = nn.Linear(width * num_positions, 1)
 

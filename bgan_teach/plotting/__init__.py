@@ -1,2 +1,4 @@
 """Display objects that own their matplotlib artists and update them in place."""
 from .figures import figure, interactive, setup_backend  # noqa: F401
+from .fdiv import BoundCurveDisplay, DensityDisplay, FenchelDisplay, SNISDisplay, plot_bound_results  # noqa: F401
+from .discrete import GridTrainingDisplay, LogWeightDisplay, TableDisplay, WeightBarsDisplay  # noqa: F401

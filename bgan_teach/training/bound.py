@@ -144,6 +144,7 @@ def fit_bound(p, q, divergence="gan", steps: int = 1000, lr: float = 0.05, batch
     snapshot_every, lr = positive_int(snapshot_every, "snapshot_every"), positive_float(lr, "lr")
     net = _make_critic(critic, len(p), seed)
     gen, opt = make_generator(seed), torch.optim.Adam(net.parameters(), lr=lr)
+    schedule = torch.optim.lr_scheduler.CosineAnnealingLR(opt, T_max=steps, eta_min=lr / 20)
     history, snapshots, stopped, start = History(), [], None, time.perf_counter()
     try:
         for step in _progress(steps, progress, div.title):
@@ -159,6 +160,7 @@ def fit_bound(p, q, divergence="gan", steps: int = 1000, lr: float = 0.05, batch
             opt.zero_grad()
             (-bound).backward()
             opt.step()
+            schedule.step()
         v = net()
         check_finite(steps, v=v)
         snapshots.append(_snapshot(steps, net, v))
@@ -229,7 +231,7 @@ def mixture_toy(k: int = 24, centres=(0.2, 0.5, 0.8), width: float = 0.09) -> Mi
     x = torch.linspace(0, 1, k, dtype=F64)
     g = _normalise(torch.stack([_bump(x, c, width) for c in centres]) + 1e-4)          # (Z, K)
     h = torch.full((len(centres),), 1 / len(centres), dtype=F64)                         # (Z,)
-    p = _normalise(0.65 * _bump(x, 0.3, 0.07) + 0.35 * _bump(x, 0.72, 0.06) + 1e-3)    # (K,)
+    p = _normalise(0.8 * _bump(x, 0.3, 0.07) + 0.2 * _bump(x, 0.72, 0.06) + 1e-3)    # (K,)
     return MixtureToy(h, g, h @ g, p)
 
 

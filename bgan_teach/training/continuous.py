@@ -196,7 +196,8 @@ class ContinuousGAN:
     def snapshot(self, views=None):
         """Store weights and ``x_fake`` (fixed noise) plus ``views(self)`` extras for instant scrubbing."""
         extras = {"x_fake": self.sample().numpy(), **(views(self) if views else {})}
-        snap = take_snapshot(self.steps, self.generator, self.critic, **extras)
+        snap = take_snapshot(self.steps, self.generator, self.critic)
+        snap.extras.update(extras)
         self.snapshots.append(snap)
         return snap
 

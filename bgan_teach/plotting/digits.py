@@ -1,0 +1,115 @@
+r"""Displays for generated digits: a sample grid, class-coverage bars and score curves, updated in place.
+
+Each display draws its artists once in ``__init__`` (on a given axes) and :meth:`update` mutates them
+(``set_data``, ``set_height``, ``set_xdata``); pair them with the snapshots of
+:func:`bgan_teach.training.digits_recipe.train_digits`, whose ``extras`` already hold ``samples``,
+``coverage``, ``confidence`` — a slider then only moves arrays into artists.
+"""
+from __future__ import annotations
+
+import numpy as np
+
+__all__ = ["mosaic", "SampleGridDisplay", "CoverageDisplay", "ScoreCurvesDisplay", "DigitsTrainingDisplay"]
+
+SIDE = 8
+
+
+def mosaic(samples, rows: int, cols: int, gap: float = np.nan) -> np.ndarray:
+    """Tile up to rows·cols images (N, 64) or (N, 8, 8) into one (9·rows − 1, 9·cols − 1) array.
+
+    Missing images and the one-pixel gaps between tiles hold ``gap`` (NaN draws as the background).
+    """
+    x = np.asarray(samples, dtype=float).reshape(-1, SIDE, SIDE)[: rows * cols]
+    out = np.full((rows * (SIDE + 1) - 1, cols * (SIDE + 1) - 1), gap)
+    for i, img in enumerate(x):
+        r, c = divmod(i, cols)
+        out[r * (SIDE + 1): r * (SIDE + 1) + SIDE, c * (SIDE + 1): c * (SIDE + 1) + SIDE] = img
+    return out
+
+
+class SampleGridDisplay:
+    """A rows×cols grid of 8×8 images with K grey levels, as ONE image artist (``image_``)."""
+
+    def __init__(self, ax, num_categories: int = 2, rows: int = 8, cols: int = 8, title: str = ""):
+        if isinstance(num_categories, bool) or not isinstance(num_categories, int) or num_categories < 2:
+            raise ValueError(f"num_categories must be an integer >= 2; got {num_categories!r}")
+        self.ax, self.rows, self.cols, self.title = ax, rows, cols, title
+        blank = mosaic(np.zeros((0, 64)), rows, cols)
+        self.image_ = ax.imshow(blank, cmap="gray_r", vmin=0, vmax=num_categories - 1, interpolation="nearest")
+        ax.set_facecolor("#d8e4f0")                                    # gaps and missing tiles
+        ax.set(xticks=[], yticks=[])
+        ax.set_title(title, fontsize=9)
+
+    def update(self, samples, title: str | None = None) -> None:
+        """Show the first rows·cols ``samples`` (N, 64) in place."""
+        self.image_.set_data(mosaic(samples, self.rows, self.cols))
+        if title is not None:
+            self.ax.set_title(title, fontsize=9)
+
+
+class CoverageDisplay:
+    """Bars of the fraction of samples per digit class, with the 10 % (uniform) and 5 % (bar) lines."""
+
+    def __init__(self, ax, title: str = "class coverage (held-out classifier)"):
+        self.ax = ax
+        self.bars_ = ax.bar(np.arange(10), np.zeros(10), color="tab:blue")
+        ax.axhline(0.1, color="0.3", lw=1, ls="--", label="uniform 10 %")
+        ax.axhline(0.05, color="tab:red", lw=1, ls=":", label="bar 5 %")
+        ax.set(xticks=range(10), ylim=(0, 0.5), xlabel="predicted digit", ylabel="fraction of samples")
+        ax.set_title(title, fontsize=9)
+        ax.legend(fontsize=7, loc="upper right")
+
+    def update(self, coverage) -> None:
+        coverage = np.asarray(coverage, dtype=float)
+        for bar, height in zip(self.bars_, coverage):
+            bar.set_height(height)
+            bar.set_color("tab:blue" if height >= 0.05 else "tab:red")
+        self.ax.set_ylim(0, max(0.5, float(coverage.max()) * 1.1))
+
+
+class ScoreCurvesDisplay:
+    """Classes covered (≥ 5 %) and mean confidence over training, with a movable step marker."""
+
+    def __init__(self, ax, steps, classes_covered, confidence, title: str = "scores over training"):
+        self.ax = ax
+        steps = np.asarray(steps)
+        (self.classes_line_,) = ax.plot(steps, np.asarray(classes_covered) / 10, "o-", ms=3,
+                                        label="classes ≥ 5 % (÷10)")
+        (self.confidence_line_,) = ax.plot(steps, confidence, "s-", ms=3, label="mean confidence")
+        ax.axhline(0.8, color="tab:red", lw=1, ls=":", label="confidence bar 0.8")
+        self.marker_ = ax.axvline(steps[0] if len(steps) else 0, color="k", lw=1)
+        ax.set(ylim=(0, 1.05), xlabel="step")
+        ax.set_title(title, fontsize=9)
+        ax.legend(fontsize=7, loc="lower right")
+
+    def update(self, step) -> None:
+        self.marker_.set_xdata([step, step])
+
+
+class DigitsTrainingDisplay:
+    """Sample grid + coverage bars + score curves for one training run's snapshot views.
+
+    ``views``: list of dicts with ``step``, ``samples`` (N, 64), ``coverage`` (10,), ``confidence``,
+    ``classes_covered`` (e.g. from :func:`bgan_teach.training.digits_recipe.snapshot_views`).
+    """
+
+    def __init__(self, axes, views: list[dict], num_categories: int = 2, title: str = ""):
+        if not views:
+            raise ValueError("views must hold at least one snapshot view")
+        ax_grid, ax_cov, ax_curve = axes
+        self.views, self.title = views, title
+        self.grid = SampleGridDisplay(ax_grid, num_categories)
+        self.coverage = CoverageDisplay(ax_cov)
+        self.curves = ScoreCurvesDisplay(ax_curve, [v["step"] for v in views],
+                                         [v["classes_covered"] for v in views], [v["confidence"] for v in views])
+        self.figure = ax_grid.figure
+        self.update(0, draw=False)
+
+    def update(self, index: int, draw: bool = True) -> None:
+        view = self.views[index]
+        self.grid.update(view["samples"], f"{self.title} step {view['step']}: "
+                                          f"{view['classes_covered']} classes, conf {view['confidence']:.2f}".strip())
+        self.coverage.update(view["coverage"])
+        self.curves.update(view["step"])
+        if draw:
+            self.figure.canvas.draw_idle()

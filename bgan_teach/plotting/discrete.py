@@ -1,0 +1,149 @@
+r"""Displays for discrete BGAN on grid toys (notebook 03), each drawn once and updated in place.
+
+- :class:`TableDisplay`: a (K, K) probability table as a heatmap (target or generator marginal q).
+- :class:`LogWeightDisplay`: the critic's $\log w(x)$ on every cell, with the boundary $w = 1$
+  ($\log w = 0$) as a contour: $\tilde p = q$ there (bgan-math.md §2.10).
+- :class:`CurveDisplay`: a training curve (exact JS) with reference lines and a moving step marker.
+- :class:`GridTrainingDisplay`: the four together, driven by a snapshot index; every array comes from
+  ``Snapshot.extras`` (``q``, ``log_w``, ``js``) precomputed by ``train_discrete``.
+- :class:`WeightBarsDisplay`: the normalised weights $\tilde w_{mb}$ as bars, one panel per z, with ESS.
+
+Tables are indexed ``[x-cell, y-cell]`` (position 0 horizontal), drawn with ``imshow(table.T, origin="lower")``.
+"""
+from __future__ import annotations
+
+import numpy as np
+
+__all__ = ["TableDisplay", "LogWeightDisplay", "CurveDisplay", "GridTrainingDisplay", "WeightBarsDisplay",
+           "format_table"]
+
+
+def _array(x) -> np.ndarray:
+    if hasattr(x, "detach"):
+        x = x.detach().cpu().double().numpy()
+    return np.asarray(x, dtype=float)
+
+
+class TableDisplay:
+    """Heatmap of a probability table; the colour scale is fixed at ``vmax`` so frames compare."""
+
+    def __init__(self, ax, table, extent=None, title: str = "", vmax: float | None = None, cmap: str = "viridis"):
+        table = _array(table)
+        self.ax = ax
+        self.image_ = ax.imshow(table.T, origin="lower", extent=extent, cmap=cmap, vmin=0,
+                                vmax=vmax if vmax is not None else table.max(), interpolation="nearest")
+        ax.set_title(title, fontsize=9)
+        ax.set(xticks=[], yticks=[])
+
+    def update(self, table, title: str | None = None) -> None:
+        self.image_.set_data(_array(table).T)
+        if title is not None:
+            self.ax.set_title(title, fontsize=9)
+
+
+class LogWeightDisplay:
+    r"""$\log w$ heatmap (red: w > 1, the critic wants more mass; blue: w < 1) and the $w = 1$ contour."""
+
+    def __init__(self, ax, log_w, extent=None, limit: float = 4.0, title: str = "critic log w (line: w = 1)"):
+        self.ax, self.extent, self.contour_ = ax, extent, None
+        self.image_ = ax.imshow(_array(log_w).T, origin="lower", extent=extent, cmap="RdBu_r",
+                                vmin=-limit, vmax=limit, interpolation="nearest")
+        ax.set_title(title, fontsize=9)
+        ax.set(xticks=[], yticks=[])
+        self.update(log_w)
+
+    def update(self, log_w) -> None:
+        log_w = _array(log_w)
+        self.image_.set_data(log_w.T)
+        if self.contour_ is not None:
+            self.contour_.remove()
+            self.contour_ = None
+        if log_w.min() < 0 < log_w.max():              # a boundary exists only if log w changes sign
+            self.contour_ = self.ax.contour(log_w.T, levels=[0.0], colors="k", linewidths=1.0,
+                                            extent=self.extent, origin="lower")
+
+
+class CurveDisplay:
+    """A curve over steps (NaN entries skipped) with horizontal reference lines and a step marker."""
+
+    def __init__(self, ax, steps, values, label: str = "exact JS (nats)", references: dict | None = None,
+                 log: bool = True):
+        steps, values = _array(steps), _array(values)
+        keep = np.isfinite(values)
+        self.ax = ax
+        (self.line_,) = ax.plot(steps[keep], values[keep], lw=1.2, label=label)
+        for (name, level), color in zip((references or {}).items(), ["tab:red", "tab:orange", "tab:green", "tab:purple"]):
+            ax.axhline(level, color=color, lw=0.8, ls=":", label=name)
+        self.marker_ = ax.axvline(steps[0] if len(steps) else 0, color="k", lw=1)
+        if log and keep.any() and (values[keep] > 0).all():
+            ax.set_yscale("log")
+        ax.set(xlabel="step", ylabel=label)
+        ax.legend(fontsize=7, loc="upper right")
+
+    def update(self, step: float) -> None:
+        self.marker_.set_xdata([step, step])
+
+
+class GridTrainingDisplay:
+    """Target | generator q | critic log w with w = 1 | exact-JS curve, scrubbed by snapshot index."""
+
+    def __init__(self, axes, target, result, extent=None, references: dict | None = None):
+        if not result.snapshots or "q" not in result.snapshots[0].extras:
+            raise ValueError("result must come from train_discrete(..., target=...) so snapshots hold q and log_w")
+        target = _array(target)
+        self.snapshots = result.snapshots
+        vmax = float(target.max())
+        self.target = TableDisplay(axes[0], target, extent, "target p (exact)", vmax)
+        first = self.snapshots[0].extras
+        self.model = TableDisplay(axes[1], first["q"], extent, "", vmax)
+        self.critic = LogWeightDisplay(axes[2], first["log_w"], extent)
+        h = result.history
+        self.curve = CurveDisplay(axes[3], h["step"], h["js"], references=references) if "js" in h.keys() else None
+        self.update(0)
+
+    def update(self, index: int) -> None:
+        snap = self.snapshots[index]
+        self.model.update(snap.extras["q"], f"generator q, step {snap.step}\nJS = {snap.extras.get('js', np.nan):.4f}")
+        self.critic.update(snap.extras["log_w"])
+        if self.curve is not None:
+            self.curve.update(snap.step)
+
+
+class WeightBarsDisplay:
+    r"""Bars of $\tilde w_{m}$ for each of the first few z (one axes per z); titles give ESS = 1/Σ w̃²."""
+
+    def __init__(self, axes, log_w):
+        self.axes = list(np.atleast_1d(axes))
+        w = self._normalised(log_w)
+        m = w.shape[0]
+        self.bars_ = [ax.bar(np.arange(m), w[:, b], color="tab:blue") for b, ax in enumerate(self.axes)]
+        for b, ax in enumerate(self.axes):
+            ax.axhline(1 / m, color="0.4", lw=0.8, ls="--")
+            ax.set(ylim=(0, 1), xticks=[], xlabel=f"{m} samples of z{b}")
+        self.axes[0].set_ylabel(r"$\tilde w$")
+        self.update(log_w)
+
+    def _normalised(self, log_w) -> np.ndarray:
+        log_w = _array(log_w)[:, : len(self.axes)]                     # (M, n_z)
+        w = np.exp(log_w - log_w.max(0, keepdims=True))
+        return w / w.sum(0, keepdims=True)
+
+    def update(self, log_w) -> np.ndarray:
+        """Set bar heights from log w (M, B); returns the ESS of each shown z."""
+        w = self._normalised(log_w)
+        ess = 1 / (w**2).sum(0)
+        for b, (bars, ax) in enumerate(zip(self.bars_, self.axes)):
+            for bar, height in zip(bars, w[:, b]):
+                bar.set_height(height)
+            ax.set_title(f"z{b}: ESS = {ess[b]:.1f}", fontsize=9)
+        return ess
+
+
+def format_table(rows: list[dict], columns: list[str] | None = None, digits: int = 4) -> str:
+    """Plain-text table of dict rows (numbers rounded; None shown as '—')."""
+    columns = columns or list(rows[0])
+    cell = lambda v: "—" if v is None else (f"{v:.{digits}f}" if isinstance(v, float) else str(v))  # noqa: E731
+    body = [[cell(row.get(c)) for c in columns] for row in rows]
+    widths = [max(len(c), *(len(r[i]) for r in body)) for i, c in enumerate(columns)]
+    line = lambda vals: "  ".join(v.rjust(w) for v, w in zip(vals, widths))  # noqa: E731
+    return "\n".join([line(columns), line(["-" * w for w in widths])] + [line(r) for r in body])

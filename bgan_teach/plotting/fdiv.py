@@ -1,0 +1,202 @@
+r"""Displays for notebooks 01-02: the Fenchel tangent picture, densities p, q, p̃, bound curves, SNIS.
+
+Each display owns its matplotlib artists; ``update(...)`` mutates them in place (``set_data``,
+``set_height``, ``set_text``) and calls ``draw_idle``. Math comes from :mod:`bgan_teach.divergences`
+and :mod:`bgan_teach.training.bound`; nothing here computes more than a plotting grid.
+"""
+from __future__ import annotations
+
+import numpy as np
+import torch
+
+from ..divergences import get
+from .figures import figure
+
+__all__ = ["FenchelDisplay", "DensityDisplay", "BoundCurveDisplay", "SNISDisplay", "plot_bound_results",
+           "results_table"]
+
+F64 = torch.float64
+P_COLOR, Q_COLOR, TILDE_COLOR = "tab:blue", "tab:orange", "tab:green"
+
+
+def _mathtext(latex: str) -> str:
+    """The divergence table's LaTeX, restricted to what matplotlib's mathtext parses."""
+    for old, new in ((r"\tfrac", r"\frac"), (r"\;", r"\ "), (r"\ge", r"\geq"), (r"\le ", r"\leq ")):
+        latex = latex.replace(old, new)
+    return latex
+
+
+def _np(t) -> np.ndarray:
+    return t.detach().cpu().numpy() if isinstance(t, torch.Tensor) else np.asarray(t, dtype=float)
+
+
+class FenchelDisplay:
+    r"""Left: $f(u)$ and the line of slope $t$ touching it, $y = tu - f^*(t)$, at $u^* = (f^*)'(t)$.
+
+    Its intercept at $u = 0$ is $-f^*(t)$: the conjugate *is* the tangent's height (bgan-math.md §2.2).
+    Right: $f^*(t)$ with the point $t$; its slope there is $u^* = w$, the importance weight (§2.5).
+    """
+
+    def __init__(self, divergence="kl", t: float | None = None, axes=None, u_max: float = 4.0) -> None:
+        if axes is None:
+            _, axes = figure("fenchel", ncols=2, figsize=(10, 3.8))
+        self.ax_f, self.ax_star = axes
+        self.u_max = u_max
+        self.u = torch.linspace(1e-3, u_max, 400, dtype=F64)
+        (self.f_line,) = self.ax_f.plot([], [], color="k", lw=2, label="$f(u)$")
+        (self.tangent,) = self.ax_f.plot([], [], color="tab:red", lw=1.5, label="slope $t$")
+        (self.touch,) = self.ax_f.plot([], [], "o", color="tab:red", label="touches at $u^*=(f^*)'(t)$")
+        (self.intercept,) = self.ax_f.plot([], [], "s", color="tab:purple", label="intercept $-f^*(t)$")
+        (self.star_line,) = self.ax_star.plot([], [], color="k", lw=2, label="$f^*(t)$")
+        (self.star_point,) = self.ax_star.plot([], [], "o", color="tab:red")
+        (self.star_slope,) = self.ax_star.plot([], [], color="tab:green", lw=1.5, label="slope $w=u^*$")
+        self.text = self.ax_f.text(0.02, 0.97, "", transform=self.ax_f.transAxes, va="top", fontsize=9)
+        for ax, xl in ((self.ax_f, "$u = p/q$"), (self.ax_star, "$t$")):
+            ax.axvline(0, color="0.8", lw=0.8)
+            ax.axhline(0, color="0.8", lw=0.8)
+            ax.set_xlabel(xl)
+        self.ax_f.legend(loc="lower right", fontsize=8)
+        self.ax_star.legend(loc="upper left", fontsize=8)
+        self.set_divergence(divergence, t)
+        self.ax_f.figure.tight_layout()
+
+    def t_range(self) -> tuple[float, float]:
+        """Slopes of f between u = 0.2 and u = u_max: every such tangent touches the plotted curve."""
+        lo, hi = self.div.f_prime(torch.tensor([0.2, self.u_max], dtype=F64)).tolist()
+        return lo, hi
+
+    def set_divergence(self, divergence, t: float | None = None) -> None:
+        """Redraw f and f* for another divergence (same artists); ``t`` defaults to f'(1)."""
+        self.div = get(divergence)
+        lo, hi = self.t_range()
+        self.ts = torch.linspace(lo, hi, 400, dtype=F64)
+        fu, fs = _np(self.div.f(self.u)), _np(self.div.f_star(self.ts))
+        self.f_line.set_data(_np(self.u), fu)
+        self.star_line.set_data(_np(self.ts), fs)
+        shown = fu[_np(self.u) >= 0.2]
+        ys = np.concatenate([shown, -fs])
+        pad = 0.1 * (ys.max() - ys.min())
+        self.ax_f.set(xlim=(-0.1, self.u_max), ylim=(ys.min() - pad, ys.max() + pad))
+        self.ax_f.set_title(f"{self.div.title}:  $f(u) = {_mathtext(self.div.f_latex)}$", fontsize=10)
+        self.ax_star.set(xlim=(lo, hi), ylim=(fs.min() - pad, fs.max() + pad))
+        self.ax_star.set_title(f"$f^*(t) = {_mathtext(self.div.f_star_latex)}$", fontsize=10)
+        self.update(float(self.div.f_prime(torch.tensor(1.0, dtype=F64))) if t is None else t)
+
+    def update(self, t: float) -> None:
+        """Move the tangent to slope ``t`` (must lie in dom f*)."""
+        tt = torch.tensor(float(t), dtype=F64)
+        fs, u_star = float(self.div.f_star(tt)), float(self.div.weight(tt))
+        self.t, self.u_star, self.f_star_t = float(t), u_star, fs
+        self.tangent.set_data([0, self.u_max], [-fs, self.t * self.u_max - fs])
+        self.touch.set_data([u_star], [self.t * u_star - fs])
+        self.intercept.set_data([0], [-fs])
+        self.star_point.set_data([self.t], [fs])
+        half = 0.1 * (self.ts[-1] - self.ts[0]).item()
+        self.star_slope.set_data([self.t - half, self.t + half], [fs - u_star * half, fs + u_star * half])
+        self.text.set_text(f"t = {self.t:.3f}\nu* = (f*)'(t) = {u_star:.3f}\n"
+                           f"f*(t) = {fs:.3f}  (intercept {-fs:.3f})")
+        self.ax_f.figure.canvas.draw_idle()
+
+
+class DensityDisplay:
+    r"""Bars of $p$ and $q$ over the support, and $\tilde p = wq/\beta$ as a line, with a readout."""
+
+    def __init__(self, p, q, ax=None, tilde_label=r"$\tilde p = wq/\beta$") -> None:
+        if ax is None:
+            _, ax = figure("density", figsize=(8, 3.6))
+        self.ax, x = ax, np.arange(len(p))
+        self.p_bars = ax.bar(x, _np(p), width=0.8, color=P_COLOR, alpha=0.35, label="$p$ (data)")
+        (self.q_line,) = ax.step(x, _np(q), where="mid", color=Q_COLOR, lw=1.5, label="$q$ (model)")
+        (self.tilde,) = ax.plot(x, _np(q), "o-", color=TILDE_COLOR, ms=4, label=tilde_label)
+        self.text = ax.text(0.99, 0.97, "", transform=ax.transAxes, ha="right", va="top", fontsize=9)
+        top = max(_np(p).max(), _np(q).max())
+        ax.set(xlabel="support point $x$", ylabel="probability", ylim=(0, 1.6 * top))
+        ax.legend(loc="upper left", fontsize=8)
+        ax.figure.tight_layout()
+
+    def update(self, p_tilde, readout: str = "") -> None:
+        """Move the p̃ line (same artist) and replace the readout text."""
+        self.tilde.set_ydata(_np(p_tilde))
+        self.text.set_text(readout)
+        self.ax.figure.canvas.draw_idle()
+
+
+class BoundCurveDisplay:
+    """Batch estimate (faint, and its running mean), the critic's exact-expectation bound, ``exact`` (dashed)."""
+
+    def __init__(self, result, ax=None, legend: bool = True) -> None:
+        if ax is None:
+            _, ax = figure("bound_curve", figsize=(6, 3.2))
+        self.ax, h = ax, result.history
+        window = max(1, len(h) // 25)
+        smooth = np.convolve(h["bound"], np.ones(window) / window, mode="valid")     # running mean
+        ax.plot(h["step"], h["bound"], color="0.75", lw=0.5, alpha=0.5)
+        ax.plot(h["step"][window - 1:], smooth, color="0.35", lw=1, label=f"batch estimate ({window}-step mean)")
+        ax.plot(h["step"], h["exact_bound"], color="tab:blue", lw=1.8, label="critic's bound (exact $\\mathbb{E}$)")
+        ax.axhline(result.exact, color="k", ls="--", lw=1.2, label="$D_f(P\\|Q)$ exact")
+        self.marker = ax.axvline(0, color="tab:red", lw=1, alpha=0.0)
+        lo = min(np.nanpercentile(h["exact_bound"], 3), np.nanpercentile(smooth, 3))
+        hi = max(result.exact, np.nanmax(smooth))
+        pad = 0.1 * abs(hi - lo) + 1e-3
+        ax.set(ylim=(lo - pad, hi + pad), xlabel="step", title=get(result.divergence).title)
+        if legend:
+            ax.legend(loc="lower right", fontsize=8)
+
+    def update(self, step: int) -> None:
+        """Show a vertical marker at ``step`` (for the snapshot slider)."""
+        self.marker.set_xdata([step, step])
+        self.marker.set_alpha(1.0)
+        self.ax.figure.canvas.draw_idle()
+
+
+def plot_bound_results(results, key: str = "bound_results", ncols: int = 4):
+    """Small multiples, one :class:`BoundCurveDisplay` per result. Returns (fig, displays)."""
+    nrows = -(-len(results) // ncols)
+    fig, axes = figure(key, nrows=nrows, ncols=ncols, figsize=(3.4 * ncols, 2.8 * nrows), squeeze=False)
+    displays = [BoundCurveDisplay(r, ax, legend=(i == 0)) for i, (r, ax) in enumerate(zip(results, axes.flat))]
+    for ax in axes.flat[len(results):]:
+        ax.set_visible(False)
+    fig.tight_layout()
+    return fig, displays
+
+
+def results_table(results) -> str:
+    """A Markdown table: divergence, exact $D_f$, the trained critic's bound, the batch estimate, gap."""
+    rows = ["| divergence | exact $D_f(P\\Vert Q)$ | critic's bound (exact $\\mathbb{E}$) | batch estimate (last 20%) | gap |",
+            "|---|---|---|---|---|"]
+    for r in results:
+        rows.append(f"| {get(r.divergence).title} | {r.exact:.4f} | {r.final_bound:.4f} | {r.estimate():.4f} "
+                    f"| {r.exact - r.final_bound:.1e} |")
+    return "\n".join(rows)
+
+
+class SNISDisplay:
+    r"""Per-z vs global self-normalisation: weighted sample histograms against their exact targets.
+
+    Left: $\frac1B\sum_b\sum_m \tilde w_{mb}\,\delta_{x_{mb}}$ (softmax over the M samples of each z)
+    against $\sum_z h(z)\tilde p(x\mid z)$. Right: the globally normalised histogram against $p$.
+    """
+
+    def __init__(self, per_z_target, p, q, axes=None) -> None:
+        if axes is None:
+            _, axes = figure("snis", ncols=2, figsize=(11, 3.6), sharey=True)
+        self.axes, x = axes, np.arange(len(p))
+        self.lines, self.texts = [], []
+        titles = ("per z: softmax over the M samples of one z", "global: softmax over all M·B samples")
+        targets = ((per_z_target, r"$\sum_z h(z)\,\tilde p(x|z)$"), (p, "$p$"))
+        for ax, title, (target, label) in zip(axes, titles, targets):
+            ax.bar(x, _np(target), width=0.8, color=P_COLOR, alpha=0.35, label=label + " (exact)")
+            ax.step(x, _np(q), where="mid", color=Q_COLOR, lw=1, label="$q$")
+            self.lines.append(ax.plot(x, np.zeros(len(x)), "o-", color=TILDE_COLOR, ms=3, label="estimate")[0])
+            self.texts.append(ax.text(0.99, 0.97, "", transform=ax.transAxes, ha="right", va="top", fontsize=9))
+            ax.set(title=title, xlabel="support point $x$")
+            ax.legend(loc="upper left", fontsize=8)
+        axes[0].set_ylim(0, 1.8 * float(max(_np(p).max(), _np(per_z_target).max(), _np(q).max())))
+        axes[0].figure.tight_layout()
+
+    def update(self, hist_per_z, hist_global, readouts=("", "")) -> None:
+        """Replace both estimate lines and readouts in place."""
+        for line, text, hist, readout in zip(self.lines, self.texts, (hist_per_z, hist_global), readouts):
+            line.set_ydata(_np(hist))
+            text.set_text(readout)
+        self.axes[0].figure.canvas.draw_idle()

@@ -1,0 +1,42 @@
+"""Glue for notebook 04: one snapshot slider scrubbing one or more digit training runs side by side.
+
+Slider moves only mutate artists from the precomputed snapshot views (no network is evaluated).
+"""
+from __future__ import annotations
+
+import ipywidgets as W
+
+from ..plotting.digits import DigitsTrainingDisplay
+from ..plotting.figures import figure
+from .fdiv import Lab, _assemble, _on_value
+
+__all__ = ["digits_scrubber"]
+
+
+def digits_scrubber(runs: dict[str, list[dict]], num_categories: int = 2, key: str = "digits") -> Lab:
+    """A snapshot slider over ``runs`` (name → snapshot views), one row of displays per run.
+
+    Views come from :func:`bgan_teach.training.digits_recipe.snapshot_views`. Runs may have different
+    lengths; the slider goes to the shortest. ``lab.display`` maps each name to its
+    :class:`~bgan_teach.plotting.digits.DigitsTrainingDisplay`.
+    """
+    if not runs or any(len(views) == 0 for views in runs.values()):
+        raise ValueError("runs must map at least one name to a non-empty list of snapshot views")
+    fig, axes = figure(key, nrows=len(runs), ncols=3, figsize=(12, 3.4 * len(runs)), squeeze=False,
+                       gridspec_kw={"width_ratios": [1, 1.2, 1.4]})
+    displays = {name: DigitsTrainingDisplay(row, views, num_categories, title=name)
+                for (name, views), row in zip(runs.items(), axes)}
+    fig.tight_layout()
+    last = min(len(views) for views in runs.values()) - 1
+    slider = W.IntSlider(value=last, min=0, max=last, description="snapshot", continuous_update=True)
+
+    def show(index: int) -> None:
+        for display in displays.values():
+            display.update(index, draw=False)
+        fig.canvas.draw_idle()
+
+    show(last)
+    controls = {"snapshot": slider}
+    box, refresh = _assemble(controls, fig)
+    _on_value(slider, show, refresh)
+    return Lab(controls, displays, box)

@@ -1,0 +1,61 @@
+"""Glue for notebook 03: a snapshot slider over a grid training run, and a critic-sharpness slider for w̃.
+
+Slider moves only move precomputed arrays into artists (no network is evaluated).
+"""
+from __future__ import annotations
+
+import ipywidgets as W
+import numpy as np
+
+from ..plotting.discrete import GridTrainingDisplay, WeightBarsDisplay
+from ..plotting.figures import figure
+from .fdiv import Lab, _assemble, _on_value
+
+__all__ = ["grid_scrubber", "weight_bars_lab"]
+
+
+def grid_scrubber(result, target, extent=None, references: dict | None = None, key: str = "grid_scrubber") -> Lab:
+    """Slider over ``result.snapshots`` (from ``train_discrete(..., target=...)``): q, log w, JS marker.
+
+    ``lab.display`` is the :class:`~bgan_teach.plotting.discrete.GridTrainingDisplay`.
+    """
+    fig, axes = figure(key, ncols=4, figsize=(14, 3.4), gridspec_kw={"width_ratios": [1, 1, 1, 1.5]})
+    display = GridTrainingDisplay(axes, target, result, extent, references)
+    fig.tight_layout()
+    last = len(result.snapshots) - 1
+    slider = W.IntSlider(value=last, min=0, max=last, description="snapshot", continuous_update=True)
+
+    def show(index: int) -> None:
+        display.update(index)
+        fig.canvas.draw_idle()
+
+    show(last)
+    controls = {"snapshot": slider}
+    box, refresh = _assemble(controls, fig)
+    _on_value(slider, show, refresh)
+    return Lab(controls, display, box)
+
+
+def weight_bars_lab(log_w, num_z: int = 4, key: str = "weight_bars") -> Lab:
+    r"""Bars of w̃ = softmax_m(s · log w) for the first ``num_z`` columns of ``log_w`` (M, B).
+
+    The slider s ("critic sharpness") scales log w: s = 0 is a critic that cannot tell samples apart
+    (w̃ uniform, ESS = M); large s is a confident critic (w̃ one-hot, ESS → 1, pitfall 3 of bgan-math.md §8).
+    """
+    log_w = np.asarray(log_w, dtype=float)
+    if log_w.ndim != 2 or log_w.shape[1] < 1:
+        raise ValueError(f"log_w must have shape (M, B); got {log_w.shape}")
+    num_z = min(num_z, log_w.shape[1])
+    fig, axes = figure(key, ncols=num_z, figsize=(3 * num_z, 2.6), sharey=True, squeeze=False)
+    display = WeightBarsDisplay(axes[0], log_w)
+    fig.tight_layout()
+    slider = W.FloatSlider(value=1.0, min=0.0, max=5.0, step=0.1, description="sharpness s", continuous_update=True)
+
+    def show(scale: float) -> None:
+        display.update(scale * log_w)
+        fig.canvas.draw_idle()
+
+    controls = {"sharpness": slider}
+    box, refresh = _assemble(controls, fig)
+    _on_value(slider, show, refresh)
+    return Lab(controls, display, box)

@@ -1,0 +1,125 @@
+"""Glue for notebooks 01-02: sliders and dropdowns wired to the displays in :mod:`plotting.fdiv`.
+
+Every function returns a :class:`Lab` with ``.controls`` (dict of widgets), ``.display`` and ``.box``
+(show it as a cell's last expression). Slider moves only mutate artists from precomputed data.
+With ipympl the figure canvas sits in the box; with static figures (``BGAN_STATIC=1``) the box holds
+an ``Output`` that re-displays the figure after each change.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any, Callable
+
+import ipywidgets as W
+
+from ..divergences import get, names
+from ..plotting.fdiv import BoundCurveDisplay, DensityDisplay, FenchelDisplay, SNISDisplay
+from ..plotting.figures import figure, in_notebook, interactive
+from ..training.bound import snis_estimates
+
+__all__ = ["Lab", "fenchel_lab", "bound_scrubber", "snis_lab"]
+
+
+@dataclass
+class Lab:
+    """``controls``: name → widget; ``display``: the display object(s); ``box``: the widget to show."""
+
+    controls: dict[str, W.Widget]
+    display: Any
+    box: W.Box
+
+
+def _assemble(controls: dict, fig) -> tuple[W.Box, Callable[[], None]]:
+    """The box to show and a ``refresh()`` to call after each update (no-op with ipympl)."""
+    row = W.HBox(list(controls.values()))
+    if interactive():
+        return W.VBox([row, fig.canvas]), lambda: None
+    out = W.Output()
+
+    def refresh() -> None:
+        if in_notebook():
+            from IPython.display import display
+
+            with out:
+                out.clear_output(wait=True)
+                display(fig)
+
+    refresh()
+    return W.VBox([row, out]), refresh
+
+
+def _on_value(widget: W.Widget, callback: Callable[[Any], None], refresh: Callable[[], None]) -> None:
+    def handler(change) -> None:
+        callback(change["new"])
+        refresh()
+
+    widget.observe(handler, names="value")
+
+
+def fenchel_lab(divergence: str = "kl") -> Lab:
+    """Divergence dropdown + slope slider t: the tangent of slope t touches f at u* = (f*)'(t)."""
+    display = FenchelDisplay(divergence)
+    lo, hi = display.t_range()
+    dropdown = W.Dropdown(options=[(get(n).title, n) for n in names()], value=get(divergence).name,
+                          description="divergence")
+    slider = W.FloatSlider(value=display.t, min=lo, max=hi, step=(hi - lo) / 200, description="slope t",
+                           readout_format=".3f", continuous_update=True)
+    controls = {"divergence": dropdown, "t": slider}
+    box, refresh = _assemble(controls, display.ax_f.figure)
+
+    def new_divergence(name: str) -> None:
+        display.set_divergence(name)
+        lo, hi = display.t_range()
+        with slider.hold_trait_notifications():
+            slider.max, slider.min = max(hi, slider.min), lo
+            slider.max, slider.step, slider.value = hi, (hi - lo) / 200, display.t
+
+    _on_value(dropdown, new_divergence, refresh)
+    _on_value(slider, display.update, refresh)
+    return Lab(controls, display, box)
+
+
+def bound_scrubber(result, key: str = "scrubber") -> Lab:
+    """Snapshot slider over a :func:`~bgan_teach.training.bound.fit_bound` result.
+
+    Redraws p̃ = wq/β against p and q, with β and the population ESS read out, and moves a marker
+    on the bound curve. All views are computed once, here.
+    """
+    views = [result.view(i) for i in range(len(result.snapshots))]
+    fig, (ax_d, ax_b) = figure(key, ncols=2, figsize=(12, 3.6), gridspec_kw={"width_ratios": [3, 2]})
+    density, curve = DensityDisplay(result.p, result.q, ax_d), BoundCurveDisplay(result, ax_b)
+    fig.tight_layout()
+    slider = W.IntSlider(value=0, min=0, max=len(views) - 1, description="snapshot", continuous_update=True)
+    controls = {"step": slider}
+    box, refresh = _assemble(controls, fig)
+
+    def show(index: int) -> None:
+        view = views[index]
+        density.update(view["p_tilde"], f"step {view['step']}\nβ = {view['beta']:.3f}\nESS/N = {view['ess']:.3f}")
+        curve.update(view["step"])
+
+    show(0)
+    _on_value(slider, show, refresh)
+    return Lab(controls, {"density": density, "curve": curve, "views": views}, box)
+
+
+def snis_lab(toy, log_w, ms=(1, 2, 5, 10, 20, 50), batch: int = 64, seed: int = 0, per_z_target=None) -> Lab:
+    """Slider over M (samples per z): per-z vs global self-normalised histograms with ESS readouts.
+
+    ``per_z_target`` is the exact $\\sum_z h(z)\\tilde p(x|z)$ (K,) drawn as bars on the left.
+    """
+    runs = {m: snis_estimates(toy, log_w, m, batch, seed) for m in ms}
+    display = SNISDisplay(per_z_target, toy.p, toy.q)
+    slider = W.SelectionSlider(options=list(ms), value=ms[0], description="M per z", continuous_update=True)
+    controls = {"m": slider}
+    box, refresh = _assemble(controls, display.axes[0].figure)
+
+    def show(m: int) -> None:
+        run = runs[m]
+        display.update(run["hist_per_z"], run["hist_global"],
+                       (f"mean ESS per z = {float(run['ess_z'].mean()):.2f} of M = {m}",
+                        f"ESS = {run['ess_global']:.1f} of M·B = {m * batch}"))
+
+    show(ms[0])
+    _on_value(slider, show, refresh)
+    return Lab(controls, {"display": display, "runs": runs}, box)

@@ -1,0 +1,211 @@
+r"""The decision-boundary lab: one call, ``boundary_lab(seed=0)``, opens a GAN Lab-style view of continuous BGAN.
+
+Glue only: a :class:`~bgan_teach.training.continuous.ContinuousGAN` does the steps, a
+:class:`~bgan_teach.plotting.boundary.BoundaryDisplay` owns the artists. Every step stores a snapshot
+(arrays for the display, see ``BoundaryDisplay.compute``), so the history slider redraws without
+evaluating a network. Play is ipywidgets' ``Play`` (the browser ticks, each tick trains one chunk in the
+kernel: no threads). Learning rates, critic steps, batch size and the generator loss change without a
+reset; target, divergence and seed changes reset (same seed → same start).
+"""
+from __future__ import annotations
+
+import ipywidgets as widgets
+import numpy as np
+
+from .. import divergences
+from ..data.toys2d import TARGETS, get_target
+from ..metrics.modes import high_quality_fraction, modes_covered
+from ..plotting.boundary import BoundaryDisplay
+from ..plotting.figures import figure, in_notebook, interactive
+from ..training.continuous import GENERATOR_LOSSES, ContinuousGAN
+
+__all__ = ["BoundaryLab", "boundary_lab", "loss_equation"]
+
+EXTENT = (-3.0, 3.0, -3.0, 3.0)
+MAX_SNAPSHOTS = 300
+_LOSS_LATEX = {
+    "boundary_seeking": r"\mathcal L_G=\tfrac12\,\mathbb E_z\big[(\log w(G(z)))^2\big]",
+    "boundary_seeking_log_z": r"\mathcal L_G=\tfrac12\,\mathbb E_z\big[(\log w(G(z))-\log Z)^2\big],"
+                              r"\ \log Z=\mathrm{EMA}(\log\hat\beta)",
+    "non_saturating": r"\mathcal L_G=-\mathbb E_z\big[g_f(V(G(z)))\big]",
+    "minimax": r"\mathcal L_G=-\mathbb E_z\big[f^*(g_f(V(G(z))))\big]",
+}
+_LOSS_GAN = {"boundary_seeking": r"\tfrac12 V^2", "boundary_seeking_log_z": r"\tfrac12 (V-\log Z)^2",
+             "non_saturating": r"\mathrm{softplus}(-V)=-\log D", "minimax": r"-\mathrm{softplus}(V)=\log(1-D)"}
+
+
+def loss_equation(generator_loss: str, divergence: str = "gan") -> str:
+    """HTML with LaTeX for the critic objective and the active generator loss (for ``HTMLMath``)."""
+    div = divergences.get(divergence)
+    gan = f" (GAN: ${_LOSS_GAN[generator_loss]}$ per sample)" if div.name == "gan" else ""
+    return (f"<b>critic</b> ({div.title}): $\\max_\\phi\\ \\mathbb E_P[g_f(V)]-\\mathbb E_Q[f^*(g_f(V))]$, "
+            f"$f^*(t)={div.f_star_latex}$<br><b>generator</b> ({generator_loss}): "
+            f"${_LOSS_LATEX[generator_loss]}${gan}<br>boundary: $w=1$ (black line)")
+
+
+class BoundaryLab:
+    """The lab. ``.controls`` (dict of widgets), ``.display`` (BoundaryDisplay), ``.box`` (the layout), ``.gan``."""
+
+    def __init__(self, target: str = "ring", divergence: str = "gan", generator_loss: str = "boundary_seeking",
+                 seed: int = 0, steps_per_tick: int = 20, **options):
+        self.seed, self.options = seed, options
+        self.display = BoundaryDisplay(EXTENT, n_grid=50, n_arrows=48, arrow_length=0.35)
+        self.fig, ax = figure("boundary_lab", figsize=(4.6, 4.6))
+        self.display.plot(ax)
+        self.controls = self._make_controls(target, divergence, generator_loss, steps_per_tick)
+        self.readout = widgets.HTML()
+        self.equation = widgets.HTMLMath()
+        self.output = widgets.Output()
+        self._wire()
+        self._new_gan()
+        view = self.fig.canvas if interactive() else self.output
+        c = self.controls
+        buttons = widgets.HBox([c["train_critic"], c["train_generator"], c["reset"]])
+        play = widgets.HBox([c["play"], c["steps_per_tick"]])
+        panel = widgets.VBox([c["target"], c["divergence"], c["generator_loss"], c["lr"], c["lr_critic"],
+                              c["critic_steps"], c["batch_size"], buttons, play, c["history"],
+                              self.readout, self.equation])
+        self.box = widgets.HBox([view, panel])
+
+    # --- widgets ----------------------------------------------------------------------------
+    def _make_controls(self, target, divergence, generator_loss, steps_per_tick) -> dict:
+        gan = dict(self.options)
+        style, lay = {"description_width": "120px"}, widgets.Layout(width="360px")
+        log_slider = lambda v, d: widgets.FloatLogSlider(value=v, base=10, min=-5, max=-1.5, step=0.25,  # noqa
+                                                         description=d, style=style, layout=lay,
+                                                         continuous_update=False, readout_format=".1e")
+        from ..training.continuous import DEFAULTS
+        return {
+            "target": widgets.Dropdown(options=list(TARGETS), value=target, description="target", style=style),
+            "divergence": widgets.Dropdown(options=divergences.names(), value=divergence,
+                                           description="divergence", style=style),
+            "generator_loss": widgets.Dropdown(options=list(GENERATOR_LOSSES), value=generator_loss,
+                                               description="generator loss", style=style),
+            "lr": log_slider(gan.get("lr", DEFAULTS["lr"]), "generator lr"),
+            "lr_critic": log_slider(gan.get("lr_critic", DEFAULTS["lr_critic"]), "critic lr"),
+            "critic_steps": widgets.IntSlider(value=gan.get("critic_steps", DEFAULTS["critic_steps"]), min=1,
+                                              max=10, description="critic steps / G step", style=style,
+                                              layout=lay, continuous_update=False),
+            "batch_size": widgets.SelectionSlider(options=[32, 64, 128, 256, 512],
+                                                  value=gan.get("batch_size", DEFAULTS["batch_size"]),
+                                                  description="batch size", style=style, layout=lay),
+            "train_critic": widgets.Button(description="train critic one step"),
+            "train_generator": widgets.Button(description="train generator one step"),
+            "reset": widgets.Button(description="reset", button_style="warning"),
+            "play": widgets.Play(value=0, min=0, max=10**9, interval=150, description="play/pause"),
+            "steps_per_tick": widgets.IntSlider(value=steps_per_tick, min=1, max=200, description="steps per tick",
+                                                style=style, continuous_update=False),
+            "history": widgets.IntSlider(value=0, min=0, max=0, description="history", style=style, layout=lay),
+        }
+
+    def _wire(self) -> None:
+        c, on = self.controls, self._guard
+        for name in ("target", "divergence"):
+            c[name].observe(on(lambda _: self._new_gan()), "value")
+        c["generator_loss"].observe(on(self._set_loss), "value")
+        for name in ("lr", "lr_critic", "critic_steps", "batch_size"):
+            c[name].observe(on(lambda ch, n=name: self.gan.set_options(**{n: ch["new"]})), "value")
+        c["train_critic"].on_click(on(lambda _: self._advance(self.gan.critic_step)))
+        c["train_generator"].on_click(on(lambda _: self._advance(self.gan.generator_step)))
+        c["reset"].on_click(on(lambda _: self._new_gan()))
+        c["play"].observe(on(lambda _: self.train(c["steps_per_tick"].value)), "value")
+        c["history"].observe(on(lambda ch: self.show(ch["new"])), "value")
+
+    def _guard(self, fn):
+        """Run callbacks inside the Output widget so their errors are shown, not swallowed."""
+        def wrapped(*args):
+            with self.output:
+                fn(*args)
+        return wrapped
+
+    # --- actions ------------------------------------------------------------------------------
+    def _new_gan(self) -> None:
+        c = self.controls
+        self.target = get_target(c["target"].value)
+        opts = {**self.options, "lr": c["lr"].value, "lr_critic": c["lr_critic"].value,
+                "critic_steps": c["critic_steps"].value, "batch_size": c["batch_size"].value}
+        self.gan = ContinuousGAN(self.target, c["divergence"].value, c["generator_loss"].value,
+                                 seed=self.seed, n_show=256, **opts)
+        self.display.real_.set_offsets(self.target.sample(256, self.seed + 1).numpy())
+        self.gan.snapshots = []
+        self._record()
+
+    def _set_loss(self, change) -> None:
+        self.gan.generator_loss, self.gan.log_z = change["new"], None
+        self.gan.snapshots[-1].extras.update(self.display.compute(self.gan))   # arrows of the new loss
+        self._sync_history()
+
+    def _advance(self, action) -> None:
+        action()
+        self._record()
+
+    def train(self, steps: int) -> None:
+        """Train ``steps`` generator steps (each after ``critic_steps`` critic steps), then record and redraw."""
+        stopped = self.gan.train(steps)
+        self._record(stopped)
+
+    def _views(self, gan) -> dict:
+        state = self.display.compute(gan)
+        if self.target.modes is not None:
+            state["modes"] = (modes_covered(state["x_fake"], self.target), len(self.target.modes),
+                              high_quality_fraction(state["x_fake"], self.target))
+        state["row"] = gan.history.last()
+        return state
+
+    def _record(self, stopped: str | None = None) -> None:
+        self.gan.snapshot(self._views)
+        if len(self.gan.snapshots) > MAX_SNAPSHOTS:       # keep the first, thin the rest by half
+            self.gan.snapshots[1:-1] = self.gan.snapshots[2:-1:2]
+        self.stopped = stopped
+        self._sync_history()
+
+    def _sync_history(self) -> None:
+        hist, last = self.controls["history"], len(self.gan.snapshots) - 1
+        with hist.hold_trait_notifications():
+            hist.max = last
+        if hist.value != last:
+            hist.value = last                               # fires show(last)
+        else:
+            self.show(last)
+
+    def show(self, index: int) -> None:
+        """Draw snapshot ``index`` (mutates artists only) and refresh the readouts."""
+        extras = self.gan.snapshots[index].extras
+        self.display.update(extras)
+        self.readout.value = self._readout_html(extras)
+        self.equation.value = loss_equation(self.gan.generator_loss, self.gan.divergence.name)
+        self._refresh()
+
+    def _readout_html(self, extras: dict) -> str:
+        row = extras.get("row", {})
+        parts = [f"step <b>{extras['step']}</b> (critic steps {self.gan.critic_steps_done})"]
+        parts += [f"{k} {row[k]:.4g}" for k in ("loss_d", "loss_g", "v_real", "v_fake") if k in row]
+        if "modes" in extras:
+            covered, total, hq = extras["modes"]
+            parts.append(f"modes covered <b>{covered}/{total}</b>, high quality {100 * hq:.0f}%")
+        if self.stopped:
+            parts.append(f"<span style='color:red'>{self.stopped}</span>")
+        return "<br>".join(parts)
+
+    def _refresh(self) -> None:
+        if interactive() or not in_notebook():
+            return                                            # ipympl: draw_idle already queued
+        from IPython.display import display
+        self.output.clear_output(wait=True)
+        with self.output:
+            display(self.fig)
+
+    def _ipython_display_(self):
+        from IPython.display import display
+        display(self.box)
+
+
+def boundary_lab(target: str = "ring", divergence: str = "gan", generator_loss: str = "boundary_seeking",
+                 seed: int = 0, **options) -> BoundaryLab:
+    """Open the lab (display it by leaving it last in a cell). ``options`` go to ``ContinuousGAN``."""
+    return BoundaryLab(target, divergence, generator_loss, seed=seed, **options)
+
+
+def snapshot_steps(lab: BoundaryLab) -> np.ndarray:
+    """Steps of the recorded snapshots (for tests and captions)."""
+    return np.array([s.step for s in lab.gan.snapshots])

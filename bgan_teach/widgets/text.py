@@ -1,0 +1,38 @@
+"""Glue for notebook 06: a snapshot slider over a text training run (samples + metric curves).
+
+Slider moves only mutate artists from precomputed snapshot views; no network is evaluated.
+"""
+from __future__ import annotations
+
+import ipywidgets as W
+
+from ..plotting.figures import figure
+from ..plotting.text import TextTrainingDisplay
+from .fdiv import Lab, _assemble, _on_value
+
+__all__ = ["text_scrubber", "views_of"]
+
+
+def views_of(result) -> list[dict]:
+    """The snapshot views of a ``train_discrete`` result run with ``metrics.text.snapshot_views``."""
+    views = [dict(step=s.step, **s.extras) for s in result.snapshots]
+    if not views or "samples" not in views[0]:
+        raise ValueError("the result's snapshots carry no text views; train with "
+                         "snapshot_fn=bgan_teach.metrics.text.snapshot_views(corpus)")
+    return views
+
+
+def text_scrubber(views: list[dict], reference: dict | None = None, key: str = "text", title: str = "") -> Lab:
+    """A slider over snapshot ``views`` (see :func:`views_of`) driving a :class:`TextTrainingDisplay`.
+
+    ``reference``: :func:`bgan_teach.metrics.text.reference_metrics` output, drawn as horizontal lines.
+    """
+    fig, axes = figure(key, ncols=2, figsize=(12, 3.6), gridspec_kw={"width_ratios": [1, 1.3]})
+    display = TextTrainingDisplay(axes, views, reference, title)
+    fig.tight_layout()
+    last = len(views) - 1
+    slider = W.IntSlider(value=last, min=0, max=last, description="snapshot", continuous_update=True)
+    controls = {"snapshot": slider}
+    box, refresh = _assemble(controls, fig)
+    _on_value(slider, display.update, refresh)
+    return Lab(controls, display, box)

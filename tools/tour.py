@@ -1,0 +1,118 @@
+"""`make tour`: execute every notebook in full mode into build/tour/ as HTML, with an index page.
+
+    .venv/bin/python tools/tour.py            # full mode (minutes); BGAN_FAST / BGAN_STATIC are unset
+    .venv/bin/python tools/tour.py --fast     # CI-sized runs, to check the tour itself in seconds
+
+Figures are ipympl canvases (as in JupyterLab); their last picture and every widget's last state are
+rendered as static HTML (tools/static_widgets.py), so the pages read offline, without a kernel.
+Exit status 1 if any notebook failed (its page is still written, up to the failing cell).
+"""
+from __future__ import annotations
+
+import argparse
+import html
+import json
+import os
+import re
+import sys
+import time
+from pathlib import Path
+
+import nbformat
+from nbclient import NotebookClient
+from nbclient.exceptions import CellExecutionError
+from nbconvert import HTMLExporter
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+import static_widgets  # noqa: E402
+
+REPO = Path(__file__).resolve().parents[1]
+# Draw every open figure once more so ipympl stores its last picture (_data_url) in the widget state.
+FINAL_DRAW = ("import matplotlib.pyplot as _plt\n"
+              "for _n in _plt.get_fignums():\n    _plt.figure(_n).canvas.draw()")
+
+
+def tour_env(fast: bool) -> None:
+    """Full mode (unless ``fast``), live ipympl figures, and the venv's python as the kernel."""
+    for name in ("BGAN_STATIC", "MPLBACKEND", "IN_TEST", "BGAN_FAST"):
+        os.environ.pop(name, None)
+    if fast:
+        os.environ["BGAN_FAST"] = "1"
+    os.environ["PATH"] = os.pathsep.join([str(Path(sys.executable).parent), os.environ.get("PATH", "")])
+
+
+def execute(path: Path, timeout: int) -> tuple[nbformat.NotebookNode, float, str | None]:
+    """Run one notebook (in its own folder); return it, the seconds taken and the error, if any."""
+    nb = nbformat.read(path, as_version=4)
+    nb.cells.append(nbformat.v4.new_code_cell(FINAL_DRAW))
+    client = NotebookClient(nb, timeout=timeout, kernel_name="python3", store_widget_state=True,
+                            resources={"metadata": {"path": str(path.parent)}})
+    start, error = time.perf_counter(), None
+    try:
+        client.execute()
+    except CellExecutionError as exc:
+        error = re.sub(r"\x1b\[[0-9;]*m", "", str(exc)).strip().splitlines()[-1][:300]
+    nb.cells.pop()                                    # the helper draw cell is not part of the tour
+    return nb, time.perf_counter() - start, error
+
+
+def title_of(nb, fallback: str) -> str:
+    for cell in nb.cells:
+        if cell.cell_type == "markdown":
+            for line in cell.source.splitlines():
+                if line.startswith("#"):
+                    return line.lstrip("#").strip()
+    return fallback
+
+
+def index_html(rows: list[dict], fast: bool, total_s: float) -> str:
+    items = "".join(
+        f"<tr><td><a href='{html.escape(r['page'])}'>{html.escape(r['title'])}</a></td>"
+        f"<td>{html.escape(r['name'])}</td><td>{r['seconds']:.1f} s</td>"
+        f"<td>{'ok' if not r['error'] else 'FAILED: ' + html.escape(r['error'])}</td></tr>" for r in rows)
+    mode = "fast (BGAN_FAST=1)" if fast else "full"
+    return (f"<!doctype html><meta charset='utf-8'><title>bgan-teach tour</title>"
+            f"<style>body{{font-family:sans-serif;max-width:60em;margin:2em auto}}td{{padding:4px 12px}}</style>"
+            f"<h1>bgan-teach: a rendered tour</h1><p>Every notebook executed in {mode} mode on "
+            f"{os.cpu_count()} cores in {total_s:.0f} s; figures and sliders are shown in their last state. "
+            f"Open the notebooks in JupyterLab (<code>make lab</code>) to move the sliders.</p>"
+            f"<table><tr><th>notebook</th><th>file</th><th>run time</th><th>status</th></tr>{items}</table>")
+
+
+def build(paths: list[Path], out: Path, fast: bool, timeout: int) -> list[dict]:
+    out.mkdir(parents=True, exist_ok=True)
+    exporter, rows, start = HTMLExporter(template_name="lab"), [], time.perf_counter()
+    for path in paths:
+        print(f"tour: running {path.name} ...", flush=True)
+        nb, seconds, error = execute(path, timeout)
+        static_widgets.freeze(nb)
+        page = path.with_suffix(".html").name
+        (out / page).write_text(exporter.from_notebook_node(nb)[0], encoding="utf-8")
+        rows.append({"name": path.name, "title": title_of(nb, path.stem), "page": page,
+                     "seconds": seconds, "error": error})
+        print(f"tour: {path.name}: {seconds:.1f} s {'ok' if not error else 'FAILED: ' + error}", flush=True)
+    total = time.perf_counter() - start
+    (out / "index.html").write_text(index_html(rows, fast, total), encoding="utf-8")
+    timings = {"mode": "fast" if fast else "full", "cores": os.cpu_count(), "total_s": round(total, 1),
+               "notebooks": {r["name"]: {"seconds": round(r["seconds"], 1), "ok": not r["error"]} for r in rows}}
+    (out / "timings.json").write_text(json.dumps(timings, indent=2) + "\n")   # read by benchmarks/run_all.py
+    return rows
+
+
+def main(argv=None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("notebooks", nargs="*", type=Path, help="default: notebooks/*.ipynb")
+    ap.add_argument("--out", type=Path, default=REPO / "build" / "tour")
+    ap.add_argument("--fast", action="store_true", help="BGAN_FAST=1 (seconds, for checking the tour)")
+    ap.add_argument("--timeout", type=int, default=1800, help="seconds per cell")
+    args = ap.parse_args(argv)
+    tour_env(args.fast)
+    paths = [p.resolve() for p in args.notebooks] or sorted((REPO / "notebooks").glob("*.ipynb"))
+    start = time.perf_counter()
+    rows = build(paths, args.out, args.fast, args.timeout)
+    print(f"tour: {len(rows)} notebooks in {time.perf_counter() - start:.1f} s -> {args.out / 'index.html'}")
+    return 1 if any(r["error"] for r in rows) else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
