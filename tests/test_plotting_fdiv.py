@@ -17,7 +17,7 @@ from matplotlib.mathtext import MathTextParser  # noqa: E402
 
 from bgan_teach.divergences import DIVERGENCES, get  # noqa: E402
 from bgan_teach.plotting.fdiv import (  # noqa: E402
-    BoundCurveDisplay, DensityDisplay, FenchelDisplay, SNISDisplay, _mathtext, plot_bound_results,
+    BoundCurveDisplay, DensityDisplay, FenchelDisplay, SNISDisplay, _mathtext, plot_bound_results, results_table,
 )
 from bgan_teach.training.bound import example_pair, fit_bound  # noqa: E402
 
@@ -148,3 +148,17 @@ def test_snis_display_updates_in_place():
     np.testing.assert_allclose(lines[0].get_ydata(), q.numpy())
     np.testing.assert_allclose(lines[1].get_ydata(), p.numpy())
     assert [t.get_text() for t in display.texts] == ["left", "right"]
+
+
+def test_running_mean_and_results_table():
+    """Check the running-mean curve against a cumulative-sum recomputation and the table's rows."""
+    p, q = example_pair(8)
+    results = [fit_bound(p, q, n, steps=50, snapshot_every=25) for n in ("gan", "kl")]
+    curve = BoundCurveDisplay(results[0])
+    bound = results[0].history["bound"]
+    window = 2                                                        # 50 // 25
+    c = np.concatenate([[0.0], np.cumsum(bound)])
+    np.testing.assert_allclose(curve.ax.lines[1].get_ydata(), (c[window:] - c[:-window]) / window)
+    table = results_table(results).splitlines()
+    assert len(table) == 4 and table[2].startswith("| GAN") and table[3].startswith("| Kullback")
+    assert f"{results[1].exact:.4f}" in table[3] and f"{results[1].final_bound:.4f}" in table[3]

@@ -22,7 +22,7 @@ import torch
 from ..config import make_generator
 from ..divergences import get
 
-__all__ = ["model_table", "critic_table", "exact_js", "exact_kl", "grid_metrics", "MAX_CELLS"]
+__all__ = ["model_table", "critic_table", "exact_js", "exact_kl", "grid_metrics", "first_below", "js_summary", "MAX_CELLS"]
 
 MAX_CELLS = 1 << 22
 
@@ -98,3 +98,26 @@ def critic_table(critic, divergence, num_positions: int, num_categories: int) ->
     cells = torch.cartesian_prod(*[torch.arange(k, device=device)] * d).view(-1, d)   # (K^D, D), row-major
     v = critic(torch.nn.functional.one_hot(cells, k).float())                       # (K^D,)
     return get(divergence).log_weight(v.double()).view((k,) * d).cpu()
+
+
+def first_below(history, threshold: float, key: str = "js") -> dict[str, float | None]:
+    """First recorded ``step`` and training ``seconds`` at which ``history[key] <= threshold`` (None if never)."""
+    values = history[key]
+    hits = [i for i, v in enumerate(values) if math.isfinite(v) and v <= threshold]
+    if not hits:
+        return {"step": None, "seconds": None}
+    row = history.rows[hits[0]]
+    return {"step": int(row["step"]), "seconds": float(row.get("seconds", math.nan))}
+
+
+def js_summary(results: dict, thresholds=(0.05, 0.03)) -> list[dict]:
+    """One row per named run: final exact JS, best JS, and the first step reaching each threshold."""
+    rows = []
+    for name, result in results.items():
+        js = [v for v in result.history["js"] if math.isfinite(v)]
+        row = {"run": name, "final JS": js[-1] if js else None, "best JS": min(js) if js else None}
+        for t in thresholds:
+            row[f"step JS≤{t}"] = first_below(result.history, t)["step"]
+        row["stopped"] = "NaN" if result.stopped else ""
+        rows.append(row)
+    return rows

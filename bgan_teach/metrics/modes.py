@@ -20,7 +20,7 @@ __all__ = ["nearest_mode", "modes_covered", "high_quality_fraction", "mean_log_d
 
 
 def _points(x, name: str) -> torch.Tensor:
-    x = as_tensor(x, name).to(torch.float64)
+    x = as_tensor(x, name, torch.float64).to(torch.float64)
     if x.ndim != 2 or x.shape[0] == 0:
         raise ValueError(f"{name} must have shape (n, d) with n >= 1; got {tuple(x.shape)}")
     return x

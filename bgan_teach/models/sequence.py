@@ -12,7 +12,8 @@ float (N, L, K) → (N,) raw logits (log w = V in the GAN case).
 NOTE(deviation): the authors' generator is Dense 256·32 (BN) → 3 residual blocks of Conv1d 256, k5
 (BN) → Conv1d 192; their critic Conv1d 256 → 3 residual blocks → Dense 1. We default to width 64 and
 2 blocks, without batch norm (so that a sample depends on its own z only, and train/eval modes agree),
-to train on a CPU in minutes.
+to train on a CPU in minutes. The generator feeds $2z-1$ (centred, in $[-1, 1)$) to its first layer: the
+same family of functions as feeding $z$, better conditioned at initialisation.
 """
 from __future__ import annotations
 
@@ -68,7 +69,7 @@ class SequenceGenerator(nn.Module):
         return torch.rand(_check_int(n, "n"), self.noise_dim, generator=gen, device=self.dense.weight.device)
 
     def forward(self, z: torch.Tensor) -> torch.Tensor:
-        h = self.dense(z).view(z.shape[0], self.width, self.num_positions)   # (B, C, L)
+        h = self.dense(2 * z - 1).view(z.shape[0], self.width, self.num_positions)   # (B, C, L)
         h = torch.relu(self.blocks(h))
         return self.out(h).transpose(1, 2)                                    # (B, L, K) logits
 

@@ -15,7 +15,7 @@ from __future__ import annotations
 import numpy as np
 
 __all__ = ["TableDisplay", "LogWeightDisplay", "CurveDisplay", "GridTrainingDisplay", "WeightBarsDisplay",
-           "format_table"]
+           "plot_js_curves", "format_table"]
 
 
 def _array(x) -> np.ndarray:
@@ -137,6 +137,20 @@ class WeightBarsDisplay:
                 bar.set_height(height)
             ax.set_title(f"z{b}: ESS = {ess[b]:.1f}", fontsize=9)
         return ess
+
+
+def plot_js_curves(ax, results: dict, references: dict | None = None, x: str = "step", title: str = ""):
+    """Exact-JS curves of several runs (name → TrainResult) on one log-scale axes, with reference lines."""
+    for name, result in results.items():
+        h = result.history
+        keep = np.isfinite(h["js"])
+        ax.plot(h[x][keep], h["js"][keep], lw=1.2, label=name)
+    for (name, level), color in zip((references or {}).items(), ["tab:red", "tab:orange", "tab:green"]):
+        ax.axhline(level, color=color, lw=0.8, ls=":", label=name)
+    ax.set(yscale="log", xlabel="training seconds" if x == "seconds" else "step", ylabel="exact JS (nats)")
+    ax.set_title(title, fontsize=9)
+    ax.legend(fontsize=7, loc="upper right", ncol=2)
+    return ax
 
 
 def format_table(rows: list[dict], columns: list[str] | None = None, digits: int = 4) -> str:

@@ -50,12 +50,13 @@ class FenchelDisplay:
         (self.star_line,) = self.ax_star.plot([], [], color="k", lw=2, label="$f^*(t)$")
         (self.star_point,) = self.ax_star.plot([], [], "o", color="tab:red")
         (self.star_slope,) = self.ax_star.plot([], [], color="tab:green", lw=1.5, label="slope $w=u^*$")
-        self.text = self.ax_f.text(0.02, 0.97, "", transform=self.ax_f.transAxes, va="top", fontsize=9)
+        self.text = self.ax_star.text(0.98, 0.03, "", transform=self.ax_star.transAxes, ha="right", va="bottom",
+                                      fontsize=9)     # f* is non-decreasing: the lower right stays empty
         for ax, xl in ((self.ax_f, "$u = p/q$"), (self.ax_star, "$t$")):
             ax.axvline(0, color="0.8", lw=0.8)
             ax.axhline(0, color="0.8", lw=0.8)
             ax.set_xlabel(xl)
-        self.ax_f.legend(loc="lower right", fontsize=8)
+        self.ax_f.legend(loc="best", fontsize=8)
         self.ax_star.legend(loc="upper left", fontsize=8)
         self.set_divergence(divergence, t)
         self.ax_f.figure.tight_layout()

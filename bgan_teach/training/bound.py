@@ -16,7 +16,6 @@ where "the M samples of one z" is concrete (bgan-math.md §2.7-2.9, §3.2).
 """
 from __future__ import annotations
 
-import math
 import time
 from dataclasses import dataclass, field
 from typing import Any
@@ -134,9 +133,11 @@ def fit_bound(p, q, divergence="gan", steps: int = 1000, lr: float = 0.05, batch
               seed: int = 0, snapshot_every: int = 50, critic: str = "table", progress: bool = False) -> BoundResult:
     r"""Train a critic by ascending the Monte Carlo bound $\frac1B\sum g_f(v(x_b)) - \frac1B\sum f^*(g_f(v(\tilde x_b)))$.
 
-    ``x_b ~ P`` and ``x̃_b ~ Q`` are fresh each step (seeded); Adam with learning rate ``lr``.
-    ``critic``: ``"table"`` (one free logit per point: converges to $v^*$) or ``"mlp"``.
-    A NaN/inf bound stops training with a warning; the history so far is kept.
+    ``x_b ~ P`` and ``x̃_b ~ Q`` are fresh each step (seeded). Adam, learning rate ``lr`` decayed by a
+    cosine schedule to ``lr/20`` so that the last steps average out the Monte Carlo noise (a training
+    choice of ours, not the paper's). ``critic``: ``"table"`` (one free logit per point, starting at 0:
+    converges to $v^*$) or ``"mlp"`` (position → logit). ``progress`` shows a ``tqdm`` bar.
+    A NaN/inf bound stops training with a warning; the history so far is kept (``result.stopped``).
     """
     p, q = _check_pair(p, q)
     div = get(divergence)

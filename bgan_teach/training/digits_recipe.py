@@ -31,8 +31,8 @@ __all__ = ["SETUPS", "DEFAULT_STEPS", "train_digits", "digit_snapshot_fn", "snap
 SETUPS: dict[str, dict] = {
     "plain": dict(generator="mlp", critic="mlp", hidden=256, noise_dim=64, lr=1e-4, critic_lr=1e-3,
                   penalty=0.0, samples_per_z=20),
-    "cured": dict(generator="mlp", critic="conv", hidden=256, noise_dim=64, lr=1e-4, critic_lr=1e-3,
-                  penalty=5.0, samples_per_z=20),
+    "cured": dict(generator="mlp", critic="mlp", hidden=256, noise_dim=64, lr=1e-3, critic_lr=1e-3,
+                  penalty=1.0, samples_per_z=20),
 }
 DEFAULT_STEPS = 3000
 SHOWN = 64          # images stored per snapshot for the sample grid

@@ -195,7 +195,7 @@ def train_discrete(data, num_categories: int, divergence: str = "gan", estimator
                    generator=None, critic=None, critic_lr: float | None = None, penalty: float = 0.0,
                    noise_dim: int = 16, hidden: int = 128, target=None, metric_every: int = 10,
                    metric_num_z: int = 2048, gumbel_tau: float = 1.0, betas=(0.5, 0.999),
-                   snapshot_fn=None, device: str = "cpu") -> TrainResult:
+                   snapshot_fn=None, time_limit: float | None = None, device: str = "cpu") -> TrainResult:
     r"""Train a discrete generator with BGAN (or a baseline) on integer data (N, D) in [0, K).
 
     ``data``: LongTensor / integer array (N, D), a learner's own data works. ``num_categories`` = K.
@@ -208,7 +208,8 @@ def train_discrete(data, num_categories: int, divergence: str = "gan", estimator
     history gets exact ``js`` / ``kl`` every ``metric_every`` steps (NaN in between; averaged over
     ``metric_num_z`` fixed noise vectors, see :mod:`bgan_teach.metrics.grid`) and snapshots carry
     ``q``, ``log_w``, ``js``. ``snapshot_fn(generator, critic) -> dict`` adds your own extras.
-    ``snapshot_every`` defaults to steps // 20; snapshot 0 is the untrained model.
+    ``snapshot_every`` defaults to steps // 20; snapshot 0 is the untrained model. ``time_limit``
+    (seconds of training, metrics excluded) stops early; the last step then gets a snapshot too.
 
     History per step: ``step``, ``loss_d``, ``loss_g``, ``ess`` (mean_b, in [1, M]), ``var_log_w``,
     ``log_alpha``, ``seconds`` (training time, metrics excluded). Same seed → same result on CPU.
@@ -226,7 +227,8 @@ def train_discrete(data, num_categories: int, divergence: str = "gan", estimator
                penalty=_non_negative(penalty, "penalty"), noise_dim=positive_int(noise_dim, "noise_dim"),
                hidden=positive_int(hidden, "hidden"), metric_every=positive_int(metric_every, "metric_every"),
                metric_num_z=positive_int(metric_num_z, "metric_num_z"),
-               gumbel_tau=positive_float(gumbel_tau, "gumbel_tau"), betas=tuple(betas))
+               gumbel_tau=positive_float(gumbel_tau, "gumbel_tau"), betas=tuple(betas),
+               time_limit=math.inf if time_limit is None else positive_float(time_limit, "time_limit"))
     every = positive_int(snapshot_every if snapshot_every is not None else max(1, steps // 20), "snapshot_every")
     target = _check_target(target, d, k)
     loop = _Loop(data, k, cfg, *_build(cfg, d, k, generator, critic, device), device)
@@ -240,11 +242,15 @@ def _run(loop: _Loop, target, every: int, snapshot_fn, show: bool) -> TrainResul
             start = time.perf_counter()
             row = loop.step(i + 1)
             elapsed += time.perf_counter() - start
-            if target is not None and ((i + 1) % loop.cfg["metric_every"] == 0 or i == 0):
+            if target is not None and ((i + 1) % loop.cfg["metric_every"] == 0 or i == 0
+                                       or i + 1 == loop.cfg["steps"] or elapsed >= loop.cfg["time_limit"]):
                 row.update(_metrics(loop, target))
             history.append(step=i + 1, seconds=elapsed, **row)
-            if (i + 1) % every == 0 or i + 1 == loop.cfg["steps"]:
+            out_of_time = elapsed >= loop.cfg["time_limit"]
+            if (i + 1) % every == 0 or i + 1 == loop.cfg["steps"] or out_of_time:
                 snapshots.append(_snapshot(loop, i + 1, target, snapshot_fn))
+            if out_of_time:
+                break
     except NonFiniteError as err:
         stopped = warn_stopped(err)
     config = dict(loop.cfg, num_categories=loop.k, num_positions=loop.gen.num_positions, snapshot_every=every)

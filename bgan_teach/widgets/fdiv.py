@@ -30,7 +30,7 @@ class Lab:
 
 
 def _assemble(controls: dict, fig) -> tuple[W.Box, Callable[[], None]]:
-    """The box to show and a ``refresh()`` to call after each update (no-op with ipympl)."""
+    """The box to show and a ``refresh()`` to call after each update, and once after the first draw."""
     row = W.HBox(list(controls.values()))
     if interactive():
         return W.VBox([row, fig.canvas]), lambda: None
@@ -44,7 +44,6 @@ def _assemble(controls: dict, fig) -> tuple[W.Box, Callable[[], None]]:
                 out.clear_output(wait=True)
                 display(fig)
 
-    refresh()
     return W.VBox([row, out]), refresh
 
 
@@ -76,6 +75,7 @@ def fenchel_lab(divergence: str = "kl") -> Lab:
 
     _on_value(dropdown, new_divergence, refresh)
     _on_value(slider, display.update, refresh)
+    refresh()
     return Lab(controls, display, box)
 
 
@@ -99,18 +99,22 @@ def bound_scrubber(result, key: str = "scrubber") -> Lab:
         curve.update(view["step"])
 
     show(0)
+    refresh()
     _on_value(slider, show, refresh)
     return Lab(controls, {"density": density, "curve": curve, "views": views}, box)
 
 
-def snis_lab(toy, log_w, ms=(1, 2, 5, 10, 20, 50), batch: int = 64, seed: int = 0, per_z_target=None) -> Lab:
+def snis_lab(toy, log_w, ms=(1, 2, 5, 10, 20, 50), batch: int = 64, seed: int = 0, per_z_target=None,
+             start: int | None = None) -> Lab:
     """Slider over M (samples per z): per-z vs global self-normalised histograms with ESS readouts.
 
-    ``per_z_target`` is the exact $\\sum_z h(z)\\tilde p(x|z)$ (K,) drawn as bars on the left.
+    ``per_z_target`` is the exact $\\sum_z h(z)\\tilde p(x|z)$ (K,) drawn as bars on the left;
+    ``start`` is the initial M (default: the middle of ``ms``).
     """
     runs = {m: snis_estimates(toy, log_w, m, batch, seed) for m in ms}
     display = SNISDisplay(per_z_target, toy.p, toy.q)
-    slider = W.SelectionSlider(options=list(ms), value=ms[0], description="M per z", continuous_update=True)
+    start = ms[len(ms) // 2] if start is None else start
+    slider = W.SelectionSlider(options=list(ms), value=start, description="M per z", continuous_update=True)
     controls = {"m": slider}
     box, refresh = _assemble(controls, display.axes[0].figure)
 
@@ -120,6 +124,7 @@ def snis_lab(toy, log_w, ms=(1, 2, 5, 10, 20, 50), batch: int = 64, seed: int = 
                        (f"mean ESS per z = {float(run['ess_z'].mean()):.2f} of M = {m}",
                         f"ESS = {run['ess_global']:.1f} of M·B = {m * batch}"))
 
-    show(ms[0])
+    show(start)
+    refresh()
     _on_value(slider, show, refresh)
     return Lab(controls, {"display": display, "runs": runs}, box)

@@ -12,10 +12,21 @@ import pytest
 import labdriver
 
 
+_SKIPPED: list[str] = []
+
+
 def _require_or_skip(reason: str):
     if os.environ.get("BGAN_REQUIRE_E2E", "").strip() == "1":
         pytest.fail(f"browser tests required (BGAN_REQUIRE_E2E=1) but {reason}", pytrace=False)
+    _SKIPPED.append(reason)
     pytest.skip(f"browser tests skipped: {reason}")
+
+
+def pytest_terminal_summary(terminalreporter):
+    """Say once, plainly, that the real-browser tests did not run, and why."""
+    if _SKIPPED:
+        terminalreporter.write_sep("=", "browser tests (tests/e2e) SKIPPED", yellow=True, bold=True)
+        terminalreporter.write_line(f"{_SKIPPED[0]}; CI sets BGAN_REQUIRE_E2E=1 to make this a failure.")
 
 
 @pytest.fixture(scope="session")

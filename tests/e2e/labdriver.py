@@ -26,7 +26,8 @@ FLAGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",  #
 DROP_ENV = ("BGAN_STATIC", "MPLBACKEND", "JPY_SESSION_NAME", "IN_TEST")  # ipympl must be used
 SETTINGS = {  # JupyterLab user settings: never write outputs back, keep every cell in the DOM
     "@jupyterlab/docmanager-extension/plugin.jupyterlab-settings": {"autosave": False},
-    "@jupyterlab/notebook-extension/tracker.jupyterlab-settings": {"windowingMode": "none"},
+    "@jupyterlab/notebook-extension/tracker.jupyterlab-settings":
+        {"windowingMode": "none", "autoStartDefaultKernel": True},   # no kernel dialog without kernelspec
     "@jupyterlab/apputils-extension/notification.jupyterlab-settings":
         {"fetchNews": "false", "checkForUpdates": False},
 }
@@ -65,6 +66,21 @@ def record_latency(path: Path, notebook: str, entry: dict) -> dict:
     return table
 
 
+def drop_skipped_cells(path: Path) -> int:
+    """Remove cells tagged ``skip-execution`` (nbclient/nbmake skip them; Run All would not)."""
+    import nbformat
+
+    try:
+        nb = nbformat.read(path, as_version=4)
+    except Exception:                  # not a readable notebook: leave it for the lab to report
+        return 0
+    keep = [c for c in nb.cells if "skip-execution" not in c.get("metadata", {}).get("tags", [])]
+    dropped, nb.cells = len(nb.cells) - len(keep), keep
+    if dropped:
+        nbformat.write(nb, path)
+    return dropped
+
+
 def free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
@@ -94,6 +110,8 @@ class LabServer:
         self.jdir, self.port = Path(jdir), free_port()
         self.root = self.jdir / "notebooks"
         shutil.copytree(notebooks_dir, self.root, ignore=shutil.ignore_patterns(".ipynb_checkpoints"))
+        for path in self.root.glob("*.ipynb"):
+            drop_skipped_cells(path)
         for sub in ("config", "runtime", "data", "ipython", "ws", "settings"):
             (self.jdir / sub).mkdir(parents=True, exist_ok=True)
         write_settings(self.jdir / "settings")

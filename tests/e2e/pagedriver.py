@@ -21,7 +21,7 @@ JS_STATE = """() => {
   const prompt = c => (c.node.querySelector('.jp-InputPrompt') || {}).textContent || '';
   const errors = [];
   nb.content.widgets.forEach((c, i) => {
-    if (c.model.type !== 'code') return;
+    if (c.model.type !== 'code' || (c.model.getMetadata('tags') || []).includes('raises-exception')) return;
     for (const o of c.model.outputs.toJSON())
       if (o.output_type === 'error') errors.push(`cell ${i}: ${o.ename}: ${o.evalue}`);
   });

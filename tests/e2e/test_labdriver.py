@@ -51,3 +51,17 @@ def test_server_command_is_local_tokenless_and_isolated(tmp_path):
     assert (server.root / "x.ipynb").exists()   # served from a copy: the repo's notebooks stay stripped
     settings = tmp_path / "j" / "settings" / "@jupyterlab/docmanager-extension/plugin.jupyterlab-settings"
     assert json.loads(settings.read_text()) == {"autosave": False}
+
+
+def test_skip_execution_cells_are_dropped_from_the_served_copy(tmp_path):
+    """Check that cells tagged skip-execution are removed (as nbmake skips them) and others kept in order."""
+    import nbformat
+
+    nb = nbformat.v4.new_notebook()
+    skipped = nbformat.v4.new_code_cell("long()")
+    skipped.metadata["tags"] = ["skip-execution"]
+    nb.cells = [nbformat.v4.new_code_cell("a = 1"), skipped, nbformat.v4.new_markdown_cell("b")]
+    path = tmp_path / "n.ipynb"
+    nbformat.write(nb, path)
+    assert labdriver.drop_skipped_cells(path) == 1
+    assert [c.source for c in nbformat.read(path, as_version=4).cells] == ["a = 1", "b"]

@@ -29,7 +29,7 @@ def executed(request, lab_server, browser):
     name = request.param
     if name == "(none)":
         pytest.skip(f"no notebooks under {labdriver.NOTEBOOK_DIR}")
-    context = browser.new_context(viewport={"width": 1400, "height": 1000})
+    context = browser.new_context(viewport={"width": 1600, "height": 1000})
     page = context.new_page()
     pd.open_notebook(page, lab_server.base, name)
     final = pd.run_all(page)

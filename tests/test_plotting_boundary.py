@@ -1,0 +1,114 @@
+"""BoundaryDisplay: grid recomputed independently, artists updated in place."""
+import matplotlib
+
+matplotlib.use("Agg")
+import matplotlib.pyplot as plt  # noqa: E402
+import numpy as np  # noqa: E402
+import pytest  # noqa: E402
+import torch  # noqa: E402
+from torch import nn  # noqa: E402
+
+from bgan_teach.data import ring  # noqa: E402
+from bgan_teach.divergences import get  # noqa: E402
+from bgan_teach.plotting.boundary import BoundaryDisplay  # noqa: E402
+from bgan_teach.training import ContinuousGAN  # noqa: E402
+
+EXTENT = (-3.0, 3.0, -2.0, 2.0)
+
+
+class Linear(nn.Module):
+    """V(x) = a·x + b, so the boundary V = 0 is a known straight line."""
+
+    def __init__(self, a=(1.0, -0.5), b=0.3):
+        super().__init__()
+        self.a, self.b = torch.tensor(a), b
+
+    def forward(self, x):
+        return x @ self.a + self.b
+
+
+@pytest.fixture
+def gan():
+    g = ContinuousGAN(ring(), seed=0, batch_size=16, hidden=16, layers=1, n_show=80)
+    g.critic = Linear()
+    return g
+
+
+def test_grid_and_response_recomputed_independently():
+    """Check the D(x) heatmap against σ(a·x + b) evaluated on an independently built grid."""
+    disp = BoundaryDisplay(EXTENT, n_grid=7)
+    log_w, d = disp.critic_grid(Linear(), get("gan"))
+    xs, ys = np.linspace(-3, 3, 7), np.linspace(-2, 2, 7)
+    expected_v = np.array([[1.0 * x - 0.5 * y + 0.3 for x in xs] for y in ys])      # row = y
+    np.testing.assert_allclose(log_w, expected_v, rtol=1e-6, atol=1e-6)
+    np.testing.assert_allclose(d, 1 / (1 + np.exp(-expected_v)), rtol=1e-6)
+    _, lw = BoundaryDisplay(EXTENT, n_grid=7, response="log_w").critic_grid(Linear((9.0, 0.0), 0.0), get("kl"))
+    assert lw.max() == 5.0 and lw.min() == -5.0                                    # clipped colour range
+
+
+def test_boundary_segments_lie_on_w_equal_one():
+    """Check that the w = 1 contour of a linear critic lies on the line a·x + b = 0 (KL: V = 1)."""
+    disp = BoundaryDisplay(EXTENT, n_grid=30)
+    for name, b in (("gan", 0.3), ("kl", 1.3)):
+        log_w, _ = disp.critic_grid(Linear(b=b), get(name))
+        pts = np.concatenate(disp.boundary_segments(log_w))
+        v = pts @ np.array([1.0, -0.5]) + b
+        np.testing.assert_allclose(v, get(name).boundary_logit, atol=1e-6)
+
+
+def test_bgan_arrows_point_to_boundary_ns_past_it(gan):
+    """Check that BGAN arrows point toward V = 0 from both sides and non-saturating arrows always up V."""
+    x = torch.tensor([[-2.0, 0.0], [2.0, 0.0]])                                     # V = -1.7 and 2.3
+    disp = BoundaryDisplay(EXTENT, n_arrows=2)
+    a = torch.tensor([1.0, -0.5]).numpy()
+    bgan = disp.arrows(gan, x)
+    assert bgan[0] @ a > 0 and bgan[1] @ a < 0
+    gan.generator_loss = "non_saturating"
+    ns = disp.arrows(gan, x)
+    assert (ns @ a > 0).all()
+    assert np.linalg.norm(ns, axis=1).max() == pytest.approx(disp.arrow_length)
+
+
+def test_update_mutates_the_same_artists(gan):
+    """Check that update() changes data on the same artist objects (no new artists)."""
+    disp = BoundaryDisplay(EXTENT, n_grid=20, n_arrows=16)
+    fig, ax = plt.subplots()
+    disp.plot(ax, disp.compute(gan), x_real=ring().sample(50, 0))
+    artists = (disp.image_, disp.boundary_, disp.fake_, disp.arrows_, disp.manifold_)
+    n_children = len(ax.get_children())
+    before = disp.image_.get_array().copy(), disp.fake_.get_offsets().copy()
+    gan.critic = Linear((-1.0, 2.0), -0.4)
+    gan.generator.net[-1].bias.data += 1.0
+    disp.update(disp.compute(gan))
+    fig.canvas.draw()
+    assert (disp.image_, disp.boundary_, disp.fake_, disp.arrows_, disp.manifold_) == artists
+    assert len(ax.get_children()) == n_children
+    assert not np.allclose(disp.image_.get_array(), before[0])
+    np.testing.assert_allclose(disp.fake_.get_offsets(), before[1] + 1.0, rtol=1e-5, atol=1e-5)
+    assert "step 0" in ax.get_title()
+    plt.close(fig)
+
+
+def test_manifold_is_generator_of_noise_grid(gan):
+    """Check that manifold lines are G applied to the square noise grid (first two coordinates)."""
+    disp = BoundaryDisplay(EXTENT, n_manifold=3)
+    lines = disp.manifold_lines(gan.generator)
+    z = torch.tensor([[-2.5, -2.5], [0.0, 2.5]])                                    # line 0 point 0; line 1 point 40
+    with torch.no_grad():
+        x = gan.generator(z).numpy()
+    np.testing.assert_allclose(lines[0, 0], x[0], rtol=1e-5)
+    np.testing.assert_allclose(lines[1, 40], x[1], rtol=1e-5)
+
+
+@pytest.mark.parametrize("kwargs, match", [(dict(response="p"), "response"), (dict(n_grid=1), "n_grid"),
+                                           (dict(extent=(1, 0, 0, 1)), "extent")])
+def test_bad_arguments(kwargs, match):
+    """Check that bad display arguments raise ValueError."""
+    with pytest.raises(ValueError, match=match):
+        BoundaryDisplay(**{"extent": EXTENT, **kwargs})
+
+
+def test_update_before_plot():
+    """Check that update() before plot() explains what to do."""
+    with pytest.raises(RuntimeError, match="plot"):
+        BoundaryDisplay(EXTENT).update({})

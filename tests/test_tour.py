@@ -1,0 +1,43 @@
+"""tools/tour.py: the rendered tour's pages and index (no kernel needed)."""
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import nbformat
+from nbconvert import HTMLExporter
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tools"))
+import static_widgets as sw  # noqa: E402
+import tour  # noqa: E402
+
+
+def test_title_is_first_markdown_heading():
+    """Check that a page's title is the first markdown heading, or the fallback when there is none."""
+    nb = nbformat.v4.new_notebook()
+    nb.cells = [nbformat.v4.new_code_cell("x = 1"), nbformat.v4.new_markdown_cell("intro\n## 03 · Discrete BGAN\ntext")]
+    assert tour.title_of(nb, "fallback") == "03 · Discrete BGAN"
+    assert tour.title_of(nbformat.v4.new_notebook(), "fallback") == "fallback"
+
+
+def test_index_links_every_page_and_flags_failures():
+    """Check that the index links each page, shows run times and marks a failed notebook."""
+    rows = [{"name": "01_a.ipynb", "title": "A", "page": "01_a.html", "seconds": 1.25, "error": None},
+            {"name": "02_b.ipynb", "title": "B <x>", "page": "02_b.html", "seconds": 3.0, "error": "ValueError: boom"}]
+    page = tour.index_html(rows, fast=False, total_s=4.3)
+    assert "href='01_a.html'" in page and "href='02_b.html'" in page and "1.2 s" in page
+    assert "FAILED: ValueError: boom" in page and "B &lt;x&gt;" in page and "full mode" in page
+
+
+def test_exported_page_shows_frozen_figure_without_widget_manager():
+    """Check that a frozen notebook exports to HTML with the figure's PNG and no widget-state script."""
+    nb = nbformat.v4.new_notebook()
+    cell = nbformat.v4.new_code_cell("fig.canvas")
+    cell.outputs = [nbformat.v4.new_output("display_data", data={sw.VIEW: {"model_id": "c"}, "text/plain": "Canvas"})]
+    nb.cells = [cell]
+    nb.metadata["widgets"] = {sw.STATE: {"state": {"c": {"model_name": "MPLCanvasModel",
+                                                         "state": {"_data_url": "QUJD"}}}}}
+    sw.freeze(nb)
+    page = HTMLExporter(template_name="lab").from_notebook_node(nb)[0]
+    assert "data:image/png;base64,QUJD" in page
+    assert "application/vnd.jupyter.widget-state+json" not in page

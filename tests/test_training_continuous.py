@@ -1,0 +1,135 @@
+"""ContinuousGAN stepper and train_continuous: determinism, controls, bad inputs, NaN stops."""
+import warnings
+
+import pytest
+import torch
+
+from bgan_teach.data import ring
+from bgan_teach.training import ContinuousGAN, train_continuous
+
+SMALL = dict(batch_size=16, hidden=16, layers=1)
+
+
+def _params(module):
+    return torch.cat([p.detach().flatten() for p in module.parameters()])
+
+
+def test_same_seed_same_result():
+    """Check that the same seed gives identical histories and weights; another seed differs."""
+    a = train_continuous(ring(), steps=15, seed=3, progress=False, **SMALL)
+    b = train_continuous(ring(), steps=15, seed=3, progress=False, **SMALL)
+    c = train_continuous(ring(), steps=15, seed=4, progress=False, **SMALL)
+    assert a.history.rows == b.history.rows
+    assert torch.equal(_params(a.generator), _params(b.generator))
+    assert not torch.equal(_params(a.generator), _params(c.generator))
+
+
+@pytest.mark.parametrize("loss", ["boundary_seeking", "boundary_seeking_log_z", "non_saturating", "minimax"])
+def test_tensor_data_and_every_loss(loss):
+    """Check that any (N, d) FloatTensor trains with each generator loss and samples have shape (n, d)."""
+    data = torch.randn(100, 5)
+    res = train_continuous(data, generator_loss=loss, steps=6, snapshot_every=3, progress=False, **SMALL)
+    assert res.generator.sample(7).shape == (7, 5)
+    assert [s.step for s in res.snapshots] == [0, 3, 6]
+    assert len(res.history) == 6 and res.stopped is None
+    assert res.snapshots[-1].extras["x_fake"].shape == (512, 5)
+
+
+def test_critic_and_generator_steps_touch_only_their_network():
+    """Check that critic_step changes only the critic and generator_step only the generator."""
+    gan = ContinuousGAN(ring(), seed=0, **SMALL)
+    g0, d0 = _params(gan.generator), _params(gan.critic)
+    gan.critic_step()
+    assert torch.equal(_params(gan.generator), g0) and not torch.equal(_params(gan.critic), d0)
+    d1 = _params(gan.critic)
+    gan.generator_step()
+    assert not torch.equal(_params(gan.generator), g0) and torch.equal(_params(gan.critic), d1)
+    assert gan.steps == 1 and gan.critic_steps_done == 1 and len(gan.history) == 1
+
+
+def test_set_lr_keeps_training_and_reset_restores_start():
+    """Check that set_lr changes Adam's lr without touching weights or history; reset restores step 0."""
+    gan = ContinuousGAN(ring(), seed=0, **SMALL)
+    start = _params(gan.generator)
+    gan.train(3)
+    trained = _params(gan.generator)
+    gan.set_lr(lr=0.05, lr_critic=0.02)
+    assert gan.opt_g.param_groups[0]["lr"] == 0.05 and gan.opt_d.param_groups[0]["lr"] == 0.02
+    assert torch.equal(_params(gan.generator), trained) and gan.steps == 3 and len(gan.history) == 3
+    gan.reset()
+    assert torch.equal(_params(gan.generator), start) and gan.steps == 0 and len(gan.history) == 0
+
+
+def test_critic_steps_option():
+    """Check that critic_steps=k runs k critic updates per generator update."""
+    gan = ContinuousGAN(ring(), seed=0, critic_steps=3, **SMALL)
+    gan.train(2)
+    assert gan.critic_steps_done == 6 and gan.steps == 2
+
+
+def test_data_init_matches_moments():
+    """Check that data_init starts G(z) with the data's per-axis mean and standard deviation."""
+    data = torch.randn(2000, 2) * torch.tensor([3.0, 0.5]) + torch.tensor([1.0, -2.0])
+    gan = ContinuousGAN(data, seed=0, **SMALL)
+    x = gan.fake_batch(4000).detach()
+    torch.testing.assert_close(x.std(0), torch.tensor([3.0, 0.5]), rtol=0.1, atol=0)
+    torch.testing.assert_close(x.mean(0), torch.tensor([1.0, -2.0]), atol=0.15, rtol=0)
+
+
+def test_loss_gradient_matches_finite_differences():
+    """Check loss_gradient (per-sample ∇x of the generator loss) against central differences."""
+    gan = ContinuousGAN(ring(), seed=0, **SMALL)
+    gan.critic.double()
+    x = torch.randn(4, 2, dtype=torch.float64)
+    grad = gan.loss_gradient(x)
+    eps = 1e-6
+    for i in range(4):
+        for j in range(2):
+            e = torch.zeros_like(x)
+            e[i, j] = eps
+            f = lambda y: 0.5 * gan.critic(y[i:i + 1]).pow(2).sum()  # noqa: E731  (½V², GAN)
+            assert grad[i, j].item() == pytest.approx(((f(x + e) - f(x - e)) / (2 * eps)).item(), rel=1e-5, abs=1e-9)
+
+
+def test_nan_stops_and_keeps_history():
+    """Check that a NaN stops training with a warning naming quantity and step, keeping the history."""
+    gan = ContinuousGAN(ring(), seed=0, **SMALL)
+    gan.train(3)
+    with torch.no_grad():
+        gan.critic.net[-1].bias.fill_(float("nan"))
+    with pytest.warns(RuntimeWarning, match="became nan at step 3"):
+        message = gan.train(5)
+    assert "nan" in message and len(gan.history) == 3
+
+
+def test_train_continuous_nan_result():
+    """Check that train_continuous returns the partial history and the stop message on NaN."""
+    data = torch.full((10, 2), 3e38)                        # finite, but the critic overflows on it
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        res = train_continuous(data, steps=5, progress=False, data_init=False, **SMALL)
+    assert res.stopped is not None and "at step" in res.stopped and len(res.history) < 5
+
+
+@pytest.mark.parametrize("kwargs, match", [
+    (dict(generator_loss="wgan"), "generator_loss"),
+    (dict(divergence="tv"), "unknown divergence"),
+    (dict(steps=-1), "steps"),
+    (dict(batch_size=0), "batch_size"),
+    (dict(lr=0.0), "lr"),
+    (dict(critic_steps=1.5), "critic_steps"),
+    (dict(penalty=-1.0), "penalty"),
+    (dict(momentum=0.9), "unknown options"),
+])
+def test_bad_arguments(kwargs, match):
+    """Check that bad arguments raise ValueError naming the parameter."""
+    with pytest.raises(ValueError, match=match):
+        train_continuous(ring(), progress=False, **{"steps": 1, **kwargs})
+
+
+@pytest.mark.parametrize("data, match", [(torch.zeros(5), "shape"), (torch.tensor([[0.0, float("nan")]] * 3), "finite"),
+                                         ("abc", "data must")])
+def test_bad_data(data, match):
+    """Check that data of the wrong shape or with NaN raises ValueError."""
+    with pytest.raises(ValueError, match=match):
+        ContinuousGAN(data)

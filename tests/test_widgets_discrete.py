@@ -1,0 +1,74 @@
+"""Grid scrubber and weight-bar widgets, driven by setting .value in plain pytest (Agg)."""
+import matplotlib
+
+matplotlib.use("Agg")
+
+import numpy as np  # noqa: E402
+import pytest  # noqa: E402
+import torch  # noqa: E402
+
+from bgan_teach.data import ring_grid  # noqa: E402
+from bgan_teach.plotting.discrete import format_table  # noqa: E402
+from bgan_teach.training import train_discrete  # noqa: E402
+from bgan_teach.widgets import grid_scrubber, weight_bars_lab  # noqa: E402
+
+
+@pytest.fixture(scope="module")
+def run():
+    g = ring_grid(8)
+    data = g.sample(1000, torch.Generator().manual_seed(0))
+    r = train_discrete(data, 8, steps=40, batch_size=16, samples_per_z=5, hidden=16, noise_dim=4,
+                       target=g.probs(), snapshot_every=10, metric_every=5, metric_num_z=256, progress=False)
+    return g, r
+
+
+def test_scrubber_moves_artists_in_place(run):
+    """Check that moving the snapshot slider changes the q image, log w image and marker, same artists."""
+    g, r = run
+    lab = grid_scrubber(r, g.probs(), g.extent_box(), references={"one mode dropped": 0.045})
+    d = lab.display
+    q_img, w_img, marker = d.model.image_, d.critic.image_, d.curve.marker_
+    lab.controls["snapshot"].value = 0
+    q0, w0 = q_img.get_array().copy(), w_img.get_array().copy()
+    assert marker.get_xdata()[0] == 0
+    lab.controls["snapshot"].value = 4
+    assert d.model.image_ is q_img and d.critic.image_ is w_img and d.curve.marker_ is marker
+    assert not np.allclose(q_img.get_array(), q0) and not np.allclose(w_img.get_array(), w0)
+    np.testing.assert_allclose(q_img.get_array(), r.snapshots[4].extras["q"].T)
+    assert marker.get_xdata()[0] == 40
+    assert "step 40" in d.model.ax.get_title()
+
+
+def test_scrubber_needs_target_snapshots():
+    """Check that a run without target tables is refused with a clear message."""
+    data = ring_grid(8).sample(100, torch.Generator().manual_seed(0))
+    r = train_discrete(data, 8, steps=2, batch_size=4, samples_per_z=2, hidden=8, progress=False)
+    with pytest.raises(ValueError, match="target"):
+        grid_scrubber(r, ring_grid(8).probs())
+
+
+def test_weight_bars_follow_sharpness():
+    """Check that sharpness 0 gives uniform bars (ESS = M) and a large value concentrates them."""
+    log_w = torch.randn(6, 3, generator=torch.Generator().manual_seed(0)).numpy() * 2
+    lab = weight_bars_lab(log_w, num_z=3)
+    bars = lab.display.bars_[0]
+    lab.controls["sharpness"].value = 0.0
+    assert lab.display.bars_[0] is bars
+    np.testing.assert_allclose([b.get_height() for b in bars], 1 / 6)
+    assert "ESS = 6.0" in lab.display.axes[0].get_title()
+    lab.controls["sharpness"].value = 5.0
+    heights = np.array([b.get_height() for b in bars])
+    assert heights.max() > 0.8 and heights.sum() == pytest.approx(1.0)
+
+
+def test_weight_bars_reject_bad_shape():
+    """Check that a 1-D log w is refused."""
+    with pytest.raises(ValueError, match="log_w"):
+        weight_bars_lab(np.zeros(5))
+
+
+def test_format_table():
+    """Check the text table's header, rounding and missing values."""
+    text = format_table([{"name": "gan", "js": 0.012345, "step": None}], digits=3)
+    lines = text.splitlines()
+    assert lines[0].split() == ["name", "js", "step"] and lines[2].split() == ["gan", "0.012", "—"]

@@ -1,0 +1,106 @@
+"""Regenerate the README pictures under docs/img/ from the package itself, so they stay true.
+
+    .venv/bin/python tools/readme_pictures.py            # all pictures (a few minutes on 2 cores)
+    .venv/bin/python tools/readme_pictures.py lab        # one of: lab, digits, text
+    .venv/bin/python tools/readme_pictures.py --fast     # tiny runs, to check the script itself
+
+- ``lab.png``: the 2-D lab (``widgets.lab.boundary_lab``) after training on the ring: critic heatmap,
+  the w = 1 boundary, real and generated points, the generator's gradient arrows.
+- ``digits.png``: samples of the digits recipe (``training.digits_recipe.train_digits``), binarised.
+- ``text.png``: a row of generated text samples (notebook 06's trainer), when that code exists.
+A picture whose code is not in the package yet is reported and skipped.
+"""
+from __future__ import annotations
+
+import argparse
+import sys
+import time
+from pathlib import Path
+
+import matplotlib
+
+matplotlib.use("Agg")
+import matplotlib.pyplot as plt  # noqa: E402
+import torch  # noqa: E402
+
+REPO = Path(__file__).resolve().parents[1]
+DPI = 110
+
+
+def lab_picture(out: Path, fast: bool) -> str:
+    from bgan_teach.widgets.lab import boundary_lab
+
+    lab = boundary_lab(target="ring", seed=0)
+    steps = 50 if fast else 2000
+    lab.train(steps)
+    extras = lab.gan.snapshots[-1].extras
+    covered = extras.get("modes", ("?", "?", 0))
+    lab.fig.axes[0].set_title(f"BGAN on a ring of 8 after {steps} steps: {covered[0]}/{covered[1]} modes",
+                              fontsize=9)
+    lab.fig.savefig(out / "lab.png", dpi=DPI, bbox_inches="tight")
+    return f"lab.png: {steps} steps, modes {covered[0]}/{covered[1]}"
+
+
+def digits_picture(out: Path, fast: bool) -> str:
+    from bgan_teach.plotting.digits import SampleGridDisplay
+    from bgan_teach.training.digits_recipe import snapshot_views, train_digits
+
+    steps = 30 if fast else 3000
+    result = train_digits(num_categories=2, steps=steps, seed=0, progress=False, score_samples=200 if fast else 1000)
+    view = snapshot_views(result)[-1]
+    fig, ax = plt.subplots(figsize=(4.2, 4.4))
+    SampleGridDisplay(ax, num_categories=2, rows=8, cols=8).update(
+        view["samples"], title=f"discrete BGAN, binarised 8×8 digits\nstep {view['step']}: "
+                               f"{view['classes_covered']}/10 classes")
+    fig.savefig(out / "digits.png", dpi=DPI, bbox_inches="tight")
+    plt.close(fig)
+    return f"digits.png: {steps} steps, {view['classes_covered']}/10 classes, confidence {view['confidence']:.2f}"
+
+
+def text_samples(fast: bool) -> tuple[list[str], str]:
+    """Samples from notebook 06's trainer; raises ImportError while that code does not exist."""
+    from bgan_teach.training.text import train_text   # noqa: F401  (owned by the text helper)
+
+    result = train_text(steps=20 if fast else 2000, seed=0, progress=False)
+    return list(result.samples(6)), f"{result.config.get('steps', '')} steps"
+
+
+def text_picture(out: Path, fast: bool) -> str:
+    lines, caption = text_samples(fast)
+    fig, ax = plt.subplots(figsize=(6.5, 0.35 * len(lines) + 0.5))
+    ax.axis("off")
+    for i, line in enumerate(lines):
+        ax.text(0.0, 1 - (i + 0.5) / len(lines), repr(line)[1:-1], family="monospace", fontsize=10,
+                transform=ax.transAxes, va="center")
+    ax.set_title(f"discrete BGAN on characters ({caption})", fontsize=9, loc="left")
+    fig.savefig(out / "text.png", dpi=DPI, bbox_inches="tight")
+    plt.close(fig)
+    return f"text.png: {len(lines)} samples"
+
+
+PICTURES = {"lab": lab_picture, "digits": digits_picture, "text": text_picture}
+
+
+def main(argv=None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("names", nargs="*", help=f"any of {list(PICTURES)} (default: all)")
+    ap.add_argument("--out", type=Path, default=REPO / "docs" / "img")
+    ap.add_argument("--fast", action="store_true", help="tiny runs (checks the script, ugly pictures)")
+    args = ap.parse_args(argv)
+    unknown = set(args.names) - set(PICTURES)
+    if unknown:
+        ap.error(f"unknown pictures {sorted(unknown)}; choose from {list(PICTURES)}")
+    torch.set_num_threads(1)
+    args.out.mkdir(parents=True, exist_ok=True)
+    for name in args.names or list(PICTURES):
+        start = time.perf_counter()
+        try:
+            message = PICTURES[name](args.out, args.fast)
+        except ImportError as exc:
+            message = f"{name}: skipped, its code is not in the package yet ({exc})"
+        print(f"{message} [{time.perf_counter() - start:.1f} s]", flush=True)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
