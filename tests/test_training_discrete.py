@@ -118,6 +118,15 @@ def test_nan_stops_with_warning_and_keeps_history(grid):
     assert np.isfinite(r.history["loss_g"]).all()
 
 
+def test_time_limit_stops_early_with_final_snapshot_and_metric(grid):
+    """Check that time_limit ends training early, with a snapshot and an exact JS at the last step."""
+    g, data = grid
+    r = train_discrete(data, 8, **dict(SMALL, steps=10**6), time_limit=0.3, target=g.probs(), metric_every=10**5)
+    n = len(r.history)
+    assert 1 <= n < 10**6 and r.snapshots[-1].step == n
+    assert np.isfinite(r.history["js"][-1]) and r.history["seconds"][-1] >= 0.3
+
+
 def test_numpy_and_list_data_accepted():
     """Check that integer numpy arrays work as data (a learner's own array)."""
     data = np.random.default_rng(0).integers(0, 3, size=(100, 4))
@@ -139,6 +148,7 @@ def test_numpy_and_list_data_accepted():
     (dict(lr=-1.0), "lr"),
     (dict(critic_lr=0.0), "critic_lr"),
     (dict(penalty=-1.0), "penalty"),
+    (dict(time_limit=0), "time_limit"),
     (dict(target=np.ones((4, 4)) / 16), "target"),
     (dict(target=np.ones((8, 8))), "target"),
     (dict(data=np.zeros((10, 3), dtype=int), generator=TinyGenerator()), "num_positions"),

@@ -53,11 +53,19 @@ def test_dropdown_switches_divergence_and_slider_range():
 
 
 def test_static_box_holds_controls_and_output():
-    """Check that without ipympl the box holds the controls and an Output for the static figure."""
+    """Check that without ipympl the box holds the controls, an Output for the static figure and a log."""
     lab = fenchel_lab("gan")
-    row, out = lab.box.children
+    row, out, log = lab.box.children
     assert list(row.children) == [lab.controls["divergence"], lab.controls["t"]]
-    assert type(out).__name__ == "Output"
+    assert type(out).__name__ == "Output" and type(log).__name__ == "Output"
+
+
+def test_callback_errors_propagate_outside_a_kernel():
+    """Check that a failing callback raises in plain Python (in a kernel it is shown in the log)."""
+    lab = fenchel_lab("kl")
+    lab.display.tangent = None                                        # break the display on purpose
+    with pytest.raises(AttributeError):
+        lab.controls["t"].value = 0.3
 
 
 def test_bound_scrubber_redraws_p_tilde():
@@ -93,3 +101,20 @@ def test_snis_lab_switches_m():
     assert "of M = 20" in display.texts[0].get_text() and "of M·B = 320" in display.texts[1].get_text()
     lab.controls["m"].value = 1
     assert "mean ESS per z = 1.00 of M = 1" in display.texts[0].get_text()
+
+
+def test_shared_assemble_and_on_value():
+    """Check the helpers other widget modules import: a (box, refresh) pair and value-change wiring."""
+    from ipywidgets import IntSlider
+
+    from bgan_teach.plotting import figure
+    from bgan_teach.widgets.fdiv import _assemble, _on_value
+
+    fig, _ = figure("shared_test")
+    slider = IntSlider(value=0, max=5)
+    box, refresh = _assemble({"s": slider}, fig)
+    seen, refreshed = [], []
+    _on_value(slider, seen.append, lambda: refreshed.append(True))
+    slider.value = 3
+    assert seen == [3] and refreshed == [True]
+    assert box.children[0].children[0] is slider and callable(refresh)

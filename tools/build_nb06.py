@@ -60,7 +60,7 @@ from bgan_teach.selfcheck import check
 from bgan_teach.training.discrete import train_discrete
 from bgan_teach.widgets.text import text_scrubber, views_of
 
-torch.set_num_threads(2)
+torch.set_num_threads(1)              # see the closing note: 2 threads only on an idle machine
 """)
 
 md(r"""

@@ -23,7 +23,7 @@ import numpy as np
 import torch
 from matplotlib.collections import LineCollection
 
-__all__ = ["BoundaryDisplay", "RESPONSES"]
+__all__ = ["BoundaryDisplay", "RESPONSES", "image_grid"]
 
 RESPONSES = {"D": (0.0, 1.0, r"$D(x)=\sigma(V)$"), "log_w": (-5.0, 5.0, r"$\log w(x)$ (clipped)")}
 
@@ -131,3 +131,15 @@ class BoundaryDisplay:
         self.ax_.set_title(f"{self.title} step {state['step']}".strip(), fontsize=9)
         if draw:
             self.figure_.canvas.draw_idle()
+
+
+def image_grid(x, ncol: int = 8, shape: tuple[int, int] = (8, 8), pad: int = 1) -> np.ndarray:
+    """Tile flattened images x (n, h·w) in [−1, 1] into one (rows·(h+pad), ncol·(w+pad)) array for imshow."""
+    x = np.asarray(x, dtype=float).reshape(-1, *shape)
+    n, (h, w) = len(x), shape
+    rows = -(-n // ncol)
+    out = np.full((rows * (h + pad) + pad, ncol * (w + pad) + pad), -1.0)
+    for i, img in enumerate(x):
+        r, c = divmod(i, ncol)
+        out[pad + r * (h + pad): pad + r * (h + pad) + h, pad + c * (w + pad): pad + c * (w + pad) + w] = img
+    return out

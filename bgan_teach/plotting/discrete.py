@@ -149,7 +149,8 @@ def plot_js_curves(ax, results: dict, references: dict | None = None, x: str = "
         ax.axhline(level, color=color, lw=0.8, ls=":", label=name)
     ax.set(yscale="log", xlabel="training seconds" if x == "seconds" else "step", ylabel="exact JS (nats)")
     ax.set_title(title, fontsize=9)
-    ax.legend(fontsize=7, loc="upper right", ncol=2)
+    ax.legend(fontsize=7, loc="center left", bbox_to_anchor=(1.01, 0.5))
+    ax.figure.tight_layout()
     return ax
 
 

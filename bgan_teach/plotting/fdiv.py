@@ -139,7 +139,9 @@ class BoundCurveDisplay:
         lo = min(np.nanpercentile(h["exact_bound"], 3), np.nanpercentile(smooth, 3))
         hi = max(result.exact, np.nanmax(smooth))
         pad = 0.1 * abs(hi - lo) + 1e-3
-        ax.set(ylim=(lo - pad, hi + pad), xlabel="step", title=get(result.divergence).title)
+        critic = result.config.get("critic", "table")
+        title = get(result.divergence).title + ("" if critic == "table" else f" · {critic} critic")
+        ax.set(ylim=(lo - pad, hi + pad), xlabel="step", title=title)
         if legend:
             ax.legend(loc="lower right", fontsize=8)
 

@@ -31,7 +31,7 @@ from ..divergences import get
 from .common import History, NonFiniteError, Snapshot, check_finite, positive_float, positive_int, progress, warn_stopped
 
 __all__ = [
-    "TableCritic", "MLPCritic", "BoundResult", "fit_bound", "example_pair", "reweighting_view",
+    "TableCritic", "MLPCritic", "LinearCritic", "CRITICS", "BoundResult", "fit_bound", "example_pair", "reweighting_view",
     "MixtureToy", "mixture_toy", "conditional_targets", "snis_estimates", "snis_bias",
 ]
 F64 = torch.float64
@@ -61,13 +61,22 @@ class MLPCritic(nn.Module):
         return self.net(self.position).squeeze(-1)           # (K,)
 
 
+class LinearCritic(MLPCritic):
+    r"""$v(x_k) = a\,x_k + b$: a logistic-regression critic in the GAN case (too weak for two bumps)."""
+
+    def __init__(self, k: int) -> None:
+        super().__init__(k)
+        self.net = nn.Linear(1, 1).to(F64)
+
+
+CRITICS = {"table": TableCritic, "mlp": MLPCritic, "linear": LinearCritic}
+
+
 def _make_critic(kind: str, k: int, seed: int) -> nn.Module:
-    if kind == "table":
-        return TableCritic(k)
-    if kind == "mlp":
-        with seeded(seed):
-            return MLPCritic(k)
-    raise ValueError(f"critic must be 'table' or 'mlp'; got {kind!r}")
+    if kind not in CRITICS:
+        raise ValueError(f"critic must be one of {list(CRITICS)}; got {kind!r}")
+    with seeded(seed):
+        return CRITICS[kind](k)
 
 
 @dataclass
@@ -136,7 +145,8 @@ def fit_bound(p, q, divergence="gan", steps: int = 1000, lr: float = 0.05, batch
     ``x_b ~ P`` and ``x̃_b ~ Q`` are fresh each step (seeded). Adam, learning rate ``lr`` decayed by a
     cosine schedule to ``lr/20`` so that the last steps average out the Monte Carlo noise (a training
     choice of ours, not the paper's). ``critic``: ``"table"`` (one free logit per point, starting at 0:
-    converges to $v^*$) or ``"mlp"`` (position → logit). ``progress`` shows a ``tqdm`` bar.
+    converges to $v^*$), ``"mlp"`` (position → logit) or ``"linear"`` (a restricted family: its best
+    bound stays strictly below $D_f$ when $v^*$ is not linear). ``progress`` shows a ``tqdm`` bar.
     A NaN/inf bound stops training with a warning; the history so far is kept (``result.stopped``).
     """
     p, q = _check_pair(p, q)

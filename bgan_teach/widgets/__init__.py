@@ -1,3 +1,4 @@
 """Thin ipywidgets glue over the display objects (no math here)."""
 from .fdiv import bound_scrubber, fenchel_lab, snis_lab  # noqa: F401
 from .discrete import grid_scrubber, weight_bars_lab  # noqa: F401
+from .lab import BoundaryLab, boundary_lab  # noqa: F401

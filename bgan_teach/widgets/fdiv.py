@@ -29,25 +29,45 @@ class Lab:
     box: W.Box
 
 
-def _assemble(controls: dict, fig) -> tuple[W.Box, Callable[[], None]]:
-    """The box to show and a ``refresh()`` to call after each update, and once after the first draw."""
-    row = W.HBox(list(controls.values()))
-    if interactive():
-        return W.VBox([row, fig.canvas]), lambda: None
-    out = W.Output()
+class _Panel:
+    """Controls above the figure (live canvas, or an ``Output`` re-showing a static figure) and a log.
 
-    def refresh() -> None:
-        if in_notebook():
+    ``on(widget, callback)`` calls ``callback(new_value)`` then :meth:`refresh`. In a kernel a failing
+    callback's traceback lands in ``log`` instead of vanishing; elsewhere (pytest) it propagates.
+    """
+
+    def __init__(self, controls: dict, fig) -> None:
+        self.fig, self.log = fig, W.Output()
+        self.out = None if interactive() else W.Output()
+        view = fig.canvas if self.out is None else self.out
+        self.box = W.VBox([W.HBox(list(controls.values())), view, self.log])
+
+    def refresh(self) -> None:
+        if self.out is not None and in_notebook():
             from IPython.display import display
 
-            with out:
-                out.clear_output(wait=True)
-                display(fig)
+            with self.out:
+                self.out.clear_output(wait=True)
+                display(self.fig)
 
-    return W.VBox([row, out]), refresh
+    def on(self, widget: W.Widget, callback: Callable[[Any], None]) -> None:
+        @self.log.capture()
+        def handler(change) -> None:
+            callback(change["new"])
+            self.refresh()
+
+        widget.observe(handler, names="value")
+
+
+def _assemble(controls: dict, fig) -> tuple[W.Box, Callable[[], None]]:
+    """For the other widget modules: ``(box, refresh)``, showing the figure as drawn so far."""
+    panel = _Panel(controls, fig)
+    panel.refresh()
+    return panel.box, panel.refresh
 
 
 def _on_value(widget: W.Widget, callback: Callable[[Any], None], refresh: Callable[[], None]) -> None:
+    """For the other widget modules: ``callback(new_value)`` then ``refresh()`` on each change."""
     def handler(change) -> None:
         callback(change["new"])
         refresh()
@@ -64,7 +84,7 @@ def fenchel_lab(divergence: str = "kl") -> Lab:
     slider = W.FloatSlider(value=display.t, min=lo, max=hi, step=(hi - lo) / 200, description="slope t",
                            readout_format=".3f", continuous_update=True)
     controls = {"divergence": dropdown, "t": slider}
-    box, refresh = _assemble(controls, display.ax_f.figure)
+    panel = _Panel(controls, display.ax_f.figure)
 
     def new_divergence(name: str) -> None:
         display.set_divergence(name)
@@ -73,10 +93,10 @@ def fenchel_lab(divergence: str = "kl") -> Lab:
             slider.max, slider.min = max(hi, slider.min), lo
             slider.max, slider.step, slider.value = hi, (hi - lo) / 200, display.t
 
-    _on_value(dropdown, new_divergence, refresh)
-    _on_value(slider, display.update, refresh)
-    refresh()
-    return Lab(controls, display, box)
+    panel.on(dropdown, new_divergence)
+    panel.on(slider, display.update)
+    panel.refresh()
+    return Lab(controls, display, panel.box)
 
 
 def bound_scrubber(result, key: str = "scrubber") -> Lab:
@@ -91,7 +111,7 @@ def bound_scrubber(result, key: str = "scrubber") -> Lab:
     fig.tight_layout()
     slider = W.IntSlider(value=0, min=0, max=len(views) - 1, description="snapshot", continuous_update=True)
     controls = {"step": slider}
-    box, refresh = _assemble(controls, fig)
+    panel = _Panel(controls, fig)
 
     def show(index: int) -> None:
         view = views[index]
@@ -99,9 +119,9 @@ def bound_scrubber(result, key: str = "scrubber") -> Lab:
         curve.update(view["step"])
 
     show(0)
-    refresh()
-    _on_value(slider, show, refresh)
-    return Lab(controls, {"density": density, "curve": curve, "views": views}, box)
+    panel.refresh()
+    panel.on(slider, show)
+    return Lab(controls, {"density": density, "curve": curve, "views": views}, panel.box)
 
 
 def snis_lab(toy, log_w, ms=(1, 2, 5, 10, 20, 50), batch: int = 64, seed: int = 0, per_z_target=None,
@@ -116,7 +136,7 @@ def snis_lab(toy, log_w, ms=(1, 2, 5, 10, 20, 50), batch: int = 64, seed: int = 
     start = ms[len(ms) // 2] if start is None else start
     slider = W.SelectionSlider(options=list(ms), value=start, description="M per z", continuous_update=True)
     controls = {"m": slider}
-    box, refresh = _assemble(controls, display.axes[0].figure)
+    panel = _Panel(controls, display.axes[0].figure)
 
     def show(m: int) -> None:
         run = runs[m]
@@ -125,6 +145,6 @@ def snis_lab(toy, log_w, ms=(1, 2, 5, 10, 20, 50), batch: int = 64, seed: int = 
                         f"ESS = {run['ess_global']:.1f} of M·B = {m * batch}"))
 
     show(start)
-    refresh()
-    _on_value(slider, show, refresh)
-    return Lab(controls, {"display": display, "runs": runs}, box)
+    panel.refresh()
+    panel.on(slider, show)
+    return Lab(controls, {"display": display, "runs": runs}, panel.box)

@@ -74,6 +74,7 @@ def open_notebook(page, base: str, name: str, timeout_ms: int = 120_000) -> None
     page.wait_for_function("document.body.innerText.includes('| Idle')", timeout=timeout_ms)
     page.wait_for_function("window.jupyterapp && window.jupyterapp.shell.currentWidget"
                            " && window.jupyterapp.shell.currentWidget.content", timeout=timeout_ms)
+    page.evaluate("() => window.jupyterapp.shell.collapseLeft()")   # room for wide figures
 
 
 def click_run_all(page) -> None:

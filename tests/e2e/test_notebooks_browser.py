@@ -6,6 +6,7 @@ Screenshots go to ``build/e2e/``; slider latencies to ``build/e2e/latency.json``
 from __future__ import annotations
 
 import os
+import re
 
 import pytest
 
@@ -18,7 +19,7 @@ NOTEBOOKS = labdriver.notebooks(labdriver.NOTEBOOK_DIR) or ["(none)"]
 # Notebooks timed in the browser (the 2-D lab and one discrete notebook); they must have a slider figure.
 LATENCY = {"05_continuous_bgan.ipynb", "03_discrete_bgan.ipynb"}
 LATENCY_MOVES = 12
-LATENCY_SLIDER: dict[str, tuple[int, int]] = {}  # notebook -> (cell, slider) to time; default: first that redraws
+PREFERRED = re.compile(r"history|snapshot|step", re.I)   # slider timed: first redrawing one with such a label
 LATENCY_BAR_MS = 250.0
 PIXEL_TIMEOUT_S = 30.0  # a slider that trains a chunk of steps per press may take a while
 
@@ -76,7 +77,7 @@ def _move_one(page, cell, slider, shots: str, pixel_timeout_s: float) -> tuple[b
 
 
 def _check_cell(page, i: int, stem: str, build_dir) -> tuple[list[str], list[int]]:
-    """Move every visible, movable slider of cell ``i``: (problems, indices of sliders that redrew)."""
+    """Move every visible, movable slider of cell ``i``: (problems, [(index, label)] of sliders that redrew)."""
     cell, problems, drawing = page.locator(pd.CELLS).nth(i), [], []
     sliders = cell.locator(".jp-OutputArea " + pd.SLIDER)
     for j in range(sliders.count()):
@@ -87,7 +88,7 @@ def _check_cell(page, i: int, stem: str, build_dir) -> tuple[list[str], list[int
         label = slider.locator(".widget-label").first.inner_text().strip() or f"slider {j}"
         moved, drew = _move_one(page, cell, slider, str(build_dir / f"{stem}_cell{i}_slider{j}"), PIXEL_TIMEOUT_S)
         problems += [] if moved else [f"cell {i} {label!r}: readout unchanged"]
-        drawing += [j] if drew else []
+        drawing += [(j, label)] if drew else []
         print(f"  {stem} cell {i} slider {label!r}: readout {'changed' if moved else 'SAME'}, "
               f"figure {'redrawn' if drew else 'not redrawn'}")
     return problems + ([] if drawing else [f"cell {i}: no slider changed the figure's pixels"]), drawing
@@ -131,11 +132,13 @@ def test_slider_latency(executed, build_dir):
     if name not in LATENCY and os.environ.get("BGAN_E2E_LATENCY_ALL") != "1":
         pytest.skip(f"{name}: latency is timed for {sorted(LATENCY)} only")
     assert not final["errors"], f"{name}: notebook failed"
-    drawing = [(i, js[0]) for i, (_, js) in _slider_report(page, name, build_dir, cache).items() if js]
+    report = _slider_report(page, name, build_dir, cache)
+    drawing = [(i, j, label) for i, (_, js) in report.items() for j, label in js]
     assert drawing, f"{name}: no slider that redraws a figure"
-    (i, j) = LATENCY_SLIDER.get(name, drawing[0])
+    scrubbers = [d for d in drawing if PREFERRED.search(d[2])]      # a history / snapshot slider if any
+    i, j, label = (scrubbers or drawing)[0]
     samples = _time_moves(page, page.locator(pd.CELLS).nth(i), j, LATENCY_MOVES)
-    entry = {**labdriver.summarise(samples), "cell": i, "slider": j, "samples_ms": [round(s, 1) for s in samples],
+    entry = {**labdriver.summarise(samples), "cell": i, "slider": label, "samples_ms": [round(s, 1) for s in samples],
              "cores": os.cpu_count(), "bar_ms": LATENCY_BAR_MS}
     labdriver.record_latency(build_dir / "latency.json", name, entry)
     print(f"\n{name}: slider key press -> changed pixels, median {entry['median_ms']} ms over "
