@@ -76,7 +76,12 @@ def _tiny_run(seed):
 
 def test_training_smoke_and_determinism():
     """Check that train_discrete runs with the sequence models, gives text views, and is seeded."""
-    a, b = _tiny_run(0), _tiny_run(0)
+    threads = torch.get_num_threads()
+    torch.set_num_threads(1)                 # tiny convolutions: extra threads only add overhead
+    try:
+        a, b = _tiny_run(0), _tiny_run(0)
+    finally:
+        torch.set_num_threads(threads)
     assert a.stopped is None and len(a.snapshots) == 3
     assert all(len(s.extras["samples"]) == 2 and len(s.extras["samples"][0]) == 8 for s in a.snapshots)
     for key in ("loss_d", "loss_g", "ess"):

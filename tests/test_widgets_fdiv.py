@@ -101,6 +101,10 @@ def test_snis_lab_switches_m():
     assert "of M = 20" in display.texts[0].get_text() and "of M·B = 320" in display.texts[1].get_text()
     lab.controls["m"].value = 1
     assert "mean ESS per z = 1.00 of M = 1" in display.texts[0].get_text()
+    default = snis_lab(toy, log_w, ms=(2, 3), batch=4)                # target computed when omitted
+    bars = [b.get_height() for b in default.display["display"].axes[0].patches]
+    np.testing.assert_allclose(bars, (toy.h @ conditional_targets(toy, log_w)).numpy())
+    assert default.controls["m"].value == 3                            # starts mid-range
 
 
 def test_shared_assemble_and_on_value():
@@ -118,3 +122,12 @@ def test_shared_assemble_and_on_value():
     slider.value = 3
     assert seen == [3] and refreshed == [True]
     assert box.children[0].children[0] is slider and callable(refresh)
+
+
+def test_two_labs_with_different_keys_coexist():
+    """Check that a second lab under another key leaves the first lab's figure open and working."""
+    first, second = fenchel_lab("kl", key="a"), fenchel_lab("gan", key="b")
+    assert plt.fignum_exists(first.display.ax_f.figure.number)
+    assert first.display.ax_f.figure is not second.display.ax_f.figure
+    first.controls["t"].value = 0.2
+    assert first.display.t == pytest.approx(0.2) and second.display.div.name == "gan"

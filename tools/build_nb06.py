@@ -33,7 +33,7 @@ from bgan_teach import config
 
 FAST = config.fast()
 LENGTH = 16                                  # characters per sequence (the paper: 32)
-STEPS = 40 if FAST else 1500                 # generator updates per run
+STEPS = 40 if FAST else 2000                 # generator updates per run
 M_SAMPLES = 4 if FAST else 20                # samples per z (the paper: 20)
 BATCH = 16 if FAST else 32                   # noise vectors per step
 LR = 1e-3                                    # generator Adam rate (critic: CRITIC_LR)
@@ -151,7 +151,7 @@ md(r"""
 `SequenceGenerator`: $z\sim\mathcal U[0,1)^{64}$ → dense → residual 1-D convolutions → $K$ logits per
 position (non-autoregressive, as in the paper). `SequenceCritic`: 1-D convolutions over the one-hot
 sequence (a kernel of 5 characters) → one logit. Both are smaller than the paper's (width 256, 3 residual
-blocks) so that a CPU trains them in minutes. `train_discrete` is the same trainer as for the digits.
+blocks) so that a CPU trains them in a few minutes. `train_discrete` is the same trainer as for the digits.
 """)
 
 code(r"""

@@ -1,3 +1,4 @@
 """Small networks: categorical generators, critics, continuous MLPs."""
 from .continuous import MLPCritic, MLPGenerator  # noqa: F401
 from .categorical import CategoricalGenerator, DiscreteCritic, DiscreteGenerator, OneHotCritic  # noqa: F401
+from .sequence import SequenceCritic, SequenceGenerator, sample_sequences  # noqa: F401

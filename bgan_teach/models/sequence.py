@@ -10,9 +10,10 @@ Protocol (what ``train_discrete`` expects): the generator has ``noise_dim``, ``n
 float (N, L, K) → (N,) raw logits (log w = V in the GAN case).
 
 NOTE(deviation): the authors' generator is Dense 256·32 (BN) → 3 residual blocks of Conv1d 256, k5
-(BN) → Conv1d 192; their critic Conv1d 256 → 3 residual blocks → Dense 1. We default to width 64 and
-2 blocks, without batch norm (so that a sample depends on its own z only, and train/eval modes agree),
-to train on a CPU in minutes. The generator feeds $2z-1$ (centred, in $[-1, 1)$) to its first layer: the
+(BN) → Conv1d 192; their critic Conv1d 256 → 3 residual blocks → Dense 1. We default to a generator of
+width 64 with 1 block and a critic of one Conv1d (width 128, kernel 5) → Dense, without batch norm (so
+that a sample depends on its own z only, and train/eval modes agree), to train on a CPU in minutes;
+``blocks``/``width`` give the deeper networks. The generator feeds $2z-1$ (centred, in $[-1, 1)$) to its first layer: the
 same family of functions as feeding $z$, better conditioned at initialisation.
 """
 from __future__ import annotations
@@ -48,7 +49,7 @@ class SequenceGenerator(nn.Module):
     """z ~ U[0,1)^noise_dim → Dense width·L → residual Conv1d blocks → per-position K logits (B, L, K)."""
 
     def __init__(self, num_positions: int, num_categories: int, noise_dim: int = 64, width: int = 64,
-                 blocks: int = 2, seed: int = 0) -> None:
+                 blocks: int = 1, seed: int = 0) -> None:
         super().__init__()
         self.num_positions = _check_int(num_positions, "num_positions", 2)
         self.num_categories = _check_int(num_categories, "num_categories", 2)
@@ -77,7 +78,7 @@ class SequenceGenerator(nn.Module):
 class SequenceCritic(nn.Module):
     """One-hot (N, L, K) → Conv1d k5 → residual Conv1d blocks (leaky ReLU 0.2) → Dense → (N,) logits."""
 
-    def __init__(self, num_positions: int, num_categories: int, width: int = 64, blocks: int = 2,
+    def __init__(self, num_positions: int, num_categories: int, width: int = 128, blocks: int = 0,
                  seed: int = 1) -> None:
         super().__init__()
         self.num_positions = _check_int(num_positions, "num_positions", 2)

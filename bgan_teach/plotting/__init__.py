@@ -3,3 +3,4 @@ from .figures import figure, interactive, setup_backend  # noqa: F401
 from .fdiv import BoundCurveDisplay, DensityDisplay, FenchelDisplay, SNISDisplay, plot_bound_results  # noqa: F401
 from .discrete import GridTrainingDisplay, LogWeightDisplay, TableDisplay, WeightBarsDisplay  # noqa: F401
 from .boundary import BoundaryDisplay, image_grid  # noqa: F401
+from .text import TextTrainingDisplay  # noqa: F401

@@ -37,9 +37,10 @@ class FenchelDisplay:
     Right: $f^*(t)$ with the point $t$; its slope there is $u^* = w$, the importance weight (§2.5).
     """
 
-    def __init__(self, divergence="kl", t: float | None = None, axes=None, u_max: float = 4.0) -> None:
+    def __init__(self, divergence="kl", t: float | None = None, axes=None, u_max: float = 4.0,
+                 key: str = "fenchel") -> None:
         if axes is None:
-            _, axes = figure("fenchel", ncols=2, figsize=(10, 3.8))
+            _, axes = figure(key, ncols=2, figsize=(10, 3.8))
         self.ax_f, self.ax_star = axes
         self.u_max = u_max
         self.u = torch.linspace(1e-3, u_max, 400, dtype=F64)
@@ -102,9 +103,9 @@ class FenchelDisplay:
 class DensityDisplay:
     r"""Bars of $p$ and $q$ over the support, and $\tilde p = wq/\beta$ as a line, with a readout."""
 
-    def __init__(self, p, q, ax=None, tilde_label=r"$\tilde p = wq/\beta$") -> None:
+    def __init__(self, p, q, ax=None, tilde_label=r"$\tilde p = wq/\beta$", key: str = "density") -> None:
         if ax is None:
-            _, ax = figure("density", figsize=(8, 3.6))
+            _, ax = figure(key, figsize=(8, 3.6))
         self.ax, x = ax, np.arange(len(p))
         self.p_bars = ax.bar(x, _np(p), width=0.8, color=P_COLOR, alpha=0.35, label="$p$ (data)")
         (self.q_line,) = ax.step(x, _np(q), where="mid", color=Q_COLOR, lw=1.5, label="$q$ (model)")
@@ -125,9 +126,9 @@ class DensityDisplay:
 class BoundCurveDisplay:
     """Batch estimate (faint, and its running mean), the critic's exact-expectation bound, ``exact`` (dashed)."""
 
-    def __init__(self, result, ax=None, legend: bool = True) -> None:
+    def __init__(self, result, ax=None, legend: bool = True, key: str = "bound_curve") -> None:
         if ax is None:
-            _, ax = figure("bound_curve", figsize=(6, 3.2))
+            _, ax = figure(key, figsize=(6, 3.2))
         self.ax, h = ax, result.history
         window = max(1, len(h) // 25)
         smooth = np.convolve(h["bound"], np.ones(window) / window, mode="valid")     # running mean
@@ -180,9 +181,9 @@ class SNISDisplay:
     against $\sum_z h(z)\tilde p(x\mid z)$. Right: the globally normalised histogram against $p$.
     """
 
-    def __init__(self, per_z_target, p, q, axes=None) -> None:
+    def __init__(self, per_z_target, p, q, axes=None, key: str = "snis") -> None:
         if axes is None:
-            _, axes = figure("snis", ncols=2, figsize=(11, 3.6), sharey=True)
+            _, axes = figure(key, ncols=2, figsize=(11, 3.6), sharey=True)
         self.axes, x = axes, np.arange(len(p))
         self.lines, self.texts = [], []
         titles = ("per z: softmax over the M samples of one z", "global: softmax over all M·B samples")

@@ -15,7 +15,7 @@ import ipywidgets as W
 from ..divergences import get, names
 from ..plotting.fdiv import BoundCurveDisplay, DensityDisplay, FenchelDisplay, SNISDisplay
 from ..plotting.figures import figure, in_notebook, interactive
-from ..training.bound import snis_estimates
+from ..training.bound import conditional_targets, snis_estimates
 
 __all__ = ["Lab", "fenchel_lab", "bound_scrubber", "snis_lab"]
 
@@ -75,9 +75,9 @@ def _on_value(widget: W.Widget, callback: Callable[[Any], None], refresh: Callab
     widget.observe(handler, names="value")
 
 
-def fenchel_lab(divergence: str = "kl") -> Lab:
+def fenchel_lab(divergence: str = "kl", key: str = "fenchel") -> Lab:
     """Divergence dropdown + slope slider t: the tangent of slope t touches f at u* = (f*)'(t)."""
-    display = FenchelDisplay(divergence)
+    display = FenchelDisplay(divergence, key=key)
     lo, hi = display.t_range()
     dropdown = W.Dropdown(options=[(get(n).title, n) for n in names()], value=get(divergence).name,
                           description="divergence")
@@ -125,14 +125,16 @@ def bound_scrubber(result, key: str = "scrubber") -> Lab:
 
 
 def snis_lab(toy, log_w, ms=(1, 2, 5, 10, 20, 50), batch: int = 64, seed: int = 0, per_z_target=None,
-             start: int | None = None) -> Lab:
+             start: int | None = None, key: str = "snis") -> Lab:
     """Slider over M (samples per z): per-z vs global self-normalised histograms with ESS readouts.
 
-    ``per_z_target`` is the exact $\\sum_z h(z)\\tilde p(x|z)$ (K,) drawn as bars on the left;
-    ``start`` is the initial M (default: the middle of ``ms``).
+    ``per_z_target`` is the exact $\\sum_z h(z)\\tilde p(x|z)$ (K,) drawn as bars on the left (computed
+    from ``toy`` and ``log_w`` when omitted); ``start`` is the initial M (default: the middle of ``ms``).
     """
     runs = {m: snis_estimates(toy, log_w, m, batch, seed) for m in ms}
-    display = SNISDisplay(per_z_target, toy.p, toy.q)
+    if per_z_target is None:
+        per_z_target = toy.h @ conditional_targets(toy, log_w)
+    display = SNISDisplay(per_z_target, toy.p, toy.q, key=key)
     start = ms[len(ms) // 2] if start is None else start
     slider = W.SelectionSlider(options=list(ms), value=start, description="M per z", continuous_update=True)
     controls = {"m": slider}

@@ -30,6 +30,9 @@ _LOSS_LATEX = {
     "non_saturating": r"\mathcal L_G=-\mathbb E_z\big[g_f(V(G(z)))\big]",
     "minimax": r"\mathcal L_G=-\mathbb E_z\big[f^*(g_f(V(G(z))))\big]",
 }
+_LEGEND = ("<span style='color:#1f77b4'>●</span> data &nbsp; <span style='color:#ff7f0e'>●</span> generated "
+           "&nbsp; heatmap D(x) (red: real) &nbsp; black line: w = 1 &nbsp; arrows: −∇ℓ<sub>G</sub> "
+           "&nbsp; grey: generator manifold")
 _LOSS_GAN = {"boundary_seeking": r"\tfrac12 V^2", "boundary_seeking_log_z": r"\tfrac12 (V-\log Z)^2",
              "non_saturating": r"\mathrm{softplus}(-V)=-\log D", "minimax": r"-\mathrm{softplus}(V)=\log(1-D)"}
 
@@ -51,7 +54,8 @@ class BoundaryLab:
         self.seed, self.options = seed, options
         self.display = BoundaryDisplay(EXTENT, n_grid=50, n_arrows=48, arrow_length=0.35)
         self.fig, ax = figure("boundary_lab", figsize=(4.6, 4.6))
-        self.display.plot(ax)
+        self.display.plot(ax, legend=False)
+        self.fig.subplots_adjust(0.01, 0.01, 0.99, 0.95)
         self.controls = self._make_controls(target, divergence, generator_loss, steps_per_tick)
         self.readout = widgets.HTML()
         self.equation = widgets.HTMLMath()
@@ -178,7 +182,7 @@ class BoundaryLab:
 
     def _readout_html(self, extras: dict) -> str:
         row = extras.get("row", {})
-        parts = [f"step <b>{extras['step']}</b> (critic steps {self.gan.critic_steps_done})"]
+        parts = [_LEGEND, f"step <b>{extras['step']}</b> (critic steps {self.gan.critic_steps_done})"]
         parts += [f"{k} {row[k]:.4g}" for k in ("loss_d", "loss_g", "v_real", "v_fake") if k in row]
         if "modes" in extras:
             covered, total, hq = extras["modes"]

@@ -6,6 +6,7 @@ clicks, key presses) goes through the real UI.
 """
 from __future__ import annotations
 
+import os
 import time
 
 CELLS = ".jp-Notebook .jp-Cell"
@@ -93,7 +94,7 @@ def started(page, timeout_s: float = 10.0) -> bool:
     return False
 
 
-def run_all(page, timeout_s: float = 600.0) -> dict:
+def run_all(page, timeout_s: float = float(os.environ.get("BGAN_E2E_RUN_TIMEOUT", 1200))) -> dict:
     """Run All (retried once if no cell starts) and wait until every cell ran or one failed, kernel idle."""
     click_run_all(page)
     if not started(page):
