@@ -28,6 +28,7 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parents[1]
 BUILD = REPO / "build"
 EXPECTED = ["discrete.py", "continuous.py", "digits.py"]   # other helpers' scripts; any other benchmarks/*.py too
+QUICK_ARGS = {"continuous.py": ["--seeds", "1"]}              # for scripts without a --quick flag
 LINE = re.compile(r"^\s*([^:=|]{2,80}?)\s*[:=]\s*(.+?)\s*$")   # "name: value" or "name = value"
 
 
@@ -106,7 +107,7 @@ def sub_benchmark_rows(quick: bool, timeout: float) -> list[dict]:
         if not path.exists():
             rows.append(row(path.stem, name, "missing", "script not in benchmarks/ yet"))
             continue
-        quick_flag = ["--quick"] if quick and "--quick" in path.read_text() else []
+        quick_flag = (["--quick"] if "--quick" in path.read_text() else QUICK_ARGS.get(name, [])) if quick else []
         env = {**os.environ, **({"BGAN_BENCH_QUICK": "1"} if quick else {})}
         try:
             seconds, proc = timed([sys.executable, str(path), *quick_flag], env, timeout)

@@ -80,6 +80,12 @@ def test_own_string_and_file(tmp_path):
     assert got == sorted(windows) and a.num_categories == 30 and a.length == 12
 
 
+def test_missing_file_name_raises():
+    """Check that a str naming a missing .txt file raises ValueError instead of being read as text."""
+    with pytest.raises(ValueError, match="no file"):
+        T.load_corpus("no_such_book.txt")
+
+
 def test_split_is_seeded():
     """Check that the same seed gives the same split and another seed a different one."""
     text = " ".join("abcdefghij"[i % 10] * (1 + i % 7) for i in range(400))

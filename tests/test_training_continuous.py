@@ -67,6 +67,15 @@ def test_critic_steps_option():
     assert gan.critic_steps_done == 6 and gan.steps == 2
 
 
+def test_critic_warmup_only_before_first_generator_step():
+    """Check that critic_warmup adds critic updates before the first generator step only."""
+    gan = ContinuousGAN(ring(), seed=0, critic_steps=2, critic_warmup=7, **SMALL)
+    gan.step()
+    assert gan.critic_steps_done == 9
+    gan.step()
+    assert gan.critic_steps_done == 11
+
+
 def test_data_init_matches_moments():
     """Check that data_init starts G(z) with the data's per-axis mean and standard deviation."""
     data = torch.randn(2000, 2) * torch.tensor([3.0, 0.5]) + torch.tensor([1.0, -2.0])

@@ -7,7 +7,7 @@
 - ``lab.png``: the 2-D lab (``widgets.lab.boundary_lab``) after training on the ring: critic heatmap,
   the w = 1 boundary, real and generated points, the generator's gradient arrows.
 - ``digits.png``: samples of the digits recipe (``training.digits_recipe.train_digits``), binarised.
-- ``text.png``: a row of generated text samples (notebook 06's trainer), when that code exists.
+- ``text.png``: generated character strings (discrete BGAN with notebook 06's settings).
 A picture whose code is not in the package yet is reported and skipped.
 """
 from __future__ import annotations
@@ -58,11 +58,19 @@ def digits_picture(out: Path, fast: bool) -> str:
 
 
 def text_samples(fast: bool) -> tuple[list[str], str]:
-    """Samples from notebook 06's trainer; raises ImportError while that code does not exist."""
-    from bgan_teach.training.text import train_text   # noqa: F401  (owned by the text helper)
+    """Samples of discrete BGAN on characters, with notebook 06's full-mode settings."""
+    from bgan_teach.data.text import load_corpus
+    from bgan_teach.metrics.text import snapshot_views
+    from bgan_teach.models.sequence import SequenceCritic, SequenceGenerator
+    from bgan_teach.training.discrete import train_discrete
 
-    result = train_text(steps=20 if fast else 2000, seed=0, progress=False)
-    return list(result.samples(6)), f"{result.config.get('steps', '')} steps"
+    corpus, steps = load_corpus(length=16, seed=0), 20 if fast else 2000
+    k = corpus.num_categories
+    result = train_discrete(corpus.train, k, estimator="bgan", generator=SequenceGenerator(16, k, seed=0),
+                            critic=SequenceCritic(16, k, seed=1), samples_per_z=4 if fast else 20, steps=steps,
+                            batch_size=32, lr=1e-3, critic_lr=3e-3, seed=0, snapshot_every=steps, progress=False,
+                            snapshot_fn=snapshot_views(corpus, n_eval=200))
+    return list(result.snapshots[-1].extras["samples"])[:6], f"{steps} steps, 16 characters"
 
 
 def text_picture(out: Path, fast: bool) -> str:
@@ -70,7 +78,7 @@ def text_picture(out: Path, fast: bool) -> str:
     fig, ax = plt.subplots(figsize=(6.5, 0.35 * len(lines) + 0.5))
     ax.axis("off")
     for i, line in enumerate(lines):
-        ax.text(0.0, 1 - (i + 0.5) / len(lines), repr(line)[1:-1], family="monospace", fontsize=10,
+        ax.text(0.0, 1 - (i + 0.5) / len(lines), f"|{line}|", family="monospace", fontsize=10,
                 transform=ax.transAxes, va="center")
     ax.set_title(f"discrete BGAN on characters ({caption})", fontsize=9, loc="left")
     fig.savefig(out / "text.png", dpi=DPI, bbox_inches="tight")

@@ -2,17 +2,17 @@ r"""Character-level English text, offline: the prose of Python's own documentati
 
 The default corpus is the standard library's ``pydoc_data.topics.topics`` (the text ``help()`` shows;
 79 topics, ~465k characters): nothing is downloaded. Code-like lines are dropped (fewer than 90%
-letters, spaces and ordinary punctuation; doctest prompts; grammar rules), then :func:`clean_text` folds the text onto a small alphabet
-(:data:`ALPHABET`: space, ``a``-``z`` and ``. , '``; K = 30) and windows of ``length`` characters become
-one categorical variable per position, as in the paper's character-level experiment
-(Hjelm et al. 2018, Sec. 4; bgan-math.md §6.4: 32 characters, one-hot, generated in one shot).
+letters, spaces and ordinary punctuation; doctest prompts; grammar rules), then :func:`clean_text`
+folds the text onto a small alphabet (:data:`ALPHABET`: space, ``a``-``z`` and ``. , '``; K = 30);
+windows of ``length`` characters become one categorical variable per position, as in the paper's
+character-level experiment (Hjelm et al. 2018, Sec. 4; bgan-math.md §6.4: 32 characters, one-hot, generated in one shot).
 
 **Mapping of other characters** (:func:`clean_text`, used for the built-in corpus and for your own
 text): letters are lower-cased; typographic quotes ’ ‘ become ``'``; ``! ? ; :`` become ``.``; every
 other character outside the alphabet (digits, brackets, ``_``, newlines, …) becomes a space; an
 apostrophe not between two letters becomes a space; runs of spaces collapse to one; a run of
-punctuation marks keeps its last one, attached to the preceding word (``"word , ."`` → ``"word."``). :func:`encode` itself is strict: a character outside the alphabet raises
-``ValueError`` naming it.
+punctuation marks keeps its last one, attached to the preceding word (``"word , ."`` → ``"word."``).
+:func:`encode` itself is strict: a character outside the alphabet raises ``ValueError`` naming it.
 
 NOTE(deviation): the paper uses the 1-billion-word corpus with 192 symbols and 32 characters; we use a
 30-symbol alphabet and 16 characters by default so that a CPU trains it in minutes.
@@ -80,7 +80,8 @@ def decode(codes, alphabet: str = ALPHABET) -> str | list[str]:
     """Indices → text. A 1-D sequence gives a str, an (N, L) tensor a list of N strings."""
     codes = torch.as_tensor(codes)
     if codes.dtype.is_floating_point or codes.ndim not in (1, 2):
-        raise ValueError(f"codes must be integer indices of shape (L,) or (N, L); got {codes.dtype} {tuple(codes.shape)}")
+        raise ValueError(f"codes must be integer indices of shape (L,) or (N, L); "
+                         f"got {codes.dtype} {tuple(codes.shape)}")
     alphabet = _check_alphabet(alphabet)
     if codes.numel() and (codes.min() < 0 or codes.max() >= len(alphabet)):
         raise ValueError(f"codes must lie in 0..{len(alphabet) - 1} (the alphabet size K = {len(alphabet)})")
@@ -180,6 +181,8 @@ def load_corpus(source: str | Path | None = None, length: int = DEFAULT_LENGTH, 
     elif isinstance(source, Path) or (isinstance(source, str) and _names_file(source)):
         raw = Path(source).read_text(encoding="utf-8")
     elif isinstance(source, str):
+        if re.fullmatch(r"\S+\.(txt|md|rst)", source):
+            raise ValueError(f"source looks like a file name, but there is no file {source!r}")
         raw = source
     else:
         raise ValueError(f"source must be None, a path or a str of text; got {type(source).__name__}")

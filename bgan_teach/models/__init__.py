@@ -2,3 +2,4 @@
 from .continuous import MLPCritic, MLPGenerator  # noqa: F401
 from .categorical import CategoricalGenerator, DiscreteCritic, DiscreteGenerator, OneHotCritic  # noqa: F401
 from .sequence import SequenceCritic, SequenceGenerator, sample_sequences  # noqa: F401
+from .digits import DigitConvCritic, DigitConvGenerator  # noqa: F401

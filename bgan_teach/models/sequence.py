@@ -13,8 +13,8 @@ NOTE(deviation): the authors' generator is Dense 256·32 (BN) → 3 residual blo
 (BN) → Conv1d 192; their critic Conv1d 256 → 3 residual blocks → Dense 1. We default to a generator of
 width 64 with 1 block and a critic of one Conv1d (width 128, kernel 5) → Dense, without batch norm (so
 that a sample depends on its own z only, and train/eval modes agree), to train on a CPU in minutes;
-``blocks``/``width`` give the deeper networks. The generator feeds $2z-1$ (centred, in $[-1, 1)$) to its first layer: the
-same family of functions as feeding $z$, better conditioned at initialisation.
+``blocks``/``width`` give the deeper networks. The generator feeds $2z-1$ (centred, in $[-1, 1)$)
+to its first layer: the same family of functions as feeding $z$, better conditioned at initialisation.
 """
 from __future__ import annotations
 

@@ -4,3 +4,4 @@ from .fdiv import BoundCurveDisplay, DensityDisplay, FenchelDisplay, SNISDisplay
 from .discrete import GridTrainingDisplay, LogWeightDisplay, TableDisplay, WeightBarsDisplay  # noqa: F401
 from .boundary import BoundaryDisplay, image_grid  # noqa: F401
 from .text import TextTrainingDisplay  # noqa: F401
+from .digits import CoverageDisplay, DigitsTrainingDisplay, SampleGridDisplay, ScoreCurvesDisplay  # noqa: F401

@@ -57,7 +57,7 @@ class FenchelDisplay:
             ax.axvline(0, color="0.8", lw=0.8)
             ax.axhline(0, color="0.8", lw=0.8)
             ax.set_xlabel(xl)
-        self.ax_f.legend(loc="best", fontsize=8)
+        self.ax_f.legend(loc="upper center", fontsize=8)
         self.ax_star.legend(loc="upper left", fontsize=8)
         self.set_divergence(divergence, t)
         self.ax_f.figure.tight_layout()

@@ -32,7 +32,7 @@ class TextTrainingDisplay:
         self.views, self.title = views, title
         steps = np.array([v["step"] for v in views], dtype=float)
         self.ax_text.axis("off")
-        self.text_ = self.ax_text.text(0.0, 1.0, "", va="top", ha="left", family="monospace", fontsize=10,
+        self.text_ = self.ax_text.text(0.0, 1.0, "", va="top", ha="left", family="monospace", fontsize=12,
                                        transform=self.ax_text.transAxes)
         self.ax_share = self.ax_js.twinx()
         self.lines_ = {}
@@ -49,7 +49,7 @@ class TextTrainingDisplay:
         self.ax_js.set_xlabel("training step")
         self.marker_ = self.ax_js.axvline(steps[0], color="k", lw=1)
         handles = self.ax_js.get_legend_handles_labels()[0] + self.ax_share.get_legend_handles_labels()[0]
-        self.ax_js.legend(handles=handles, fontsize=7, loc="upper center")
+        self.ax_js.legend(handles=handles, fontsize=7, loc="upper left", bbox_to_anchor=(1.15, 1.0))
         self.update(len(views) - 1, draw=False)
 
     def update(self, index: int, draw: bool = True) -> None:

@@ -9,8 +9,26 @@ estimate of the GAN bound $2\,\mathrm{JSD} - \log 4$.
 Setups (``SETUPS``):
 
 - ``"plain"`` — the issue's plain setup: MLPs of 256, $M = 20$, Adam $10^{-4}$ (G) / $10^{-3}$ (D),
-  no regulariser. The critic wins, the weights degenerate (ESS falls), classes vanish (collapse).
-- ``"cured"`` — the default. See ``SETUPS["cured"]`` and the NOTE below for what changed and why.
+  no regulariser. The critic wins, the weights degenerate (ESS falls from 20 to ~4), classes vanish.
+- ``"cured"`` — the default: the same MLPs and $M$, but the generator learns as fast as the critic
+  (Adam $10^{-3}$ for both) and the critic carries a small zero-centred gradient penalty
+  $0.1\,\mathbb E_{P}\|\nabla_x V\|^2$ at real points (:func:`bgan_teach.losses.gradient_penalty`).
+
+How the cure was chosen (binarised digits, seed 0, 3000 steps, scores of 1000 samples; 1 thread on a
+shared 2-core machine, so only the step counts are comparable):
+
+| G lr / D lr | penalty | classes ≥ 5 % | confidence | mean ESS (of 20) |
+|---|---|---|---|---|
+| 1e-4 / 1e-3 | 0 (plain) | 2 | 0.85 (one digit) | 3.9 |
+| 1e-4 / 1e-3 | 5 (cortex) | 9 | 0.60 | 20.0 |
+| 1e-3 / 1e-3 | 1 | 9 | 0.78 | 19.9 |
+| 1e-3 / 1e-3 | 0.3 | 10 | 0.79 | 19.7 |
+| 1e-3 / 1e-3 | 0.1 | 10 | 0.81 (0.81 at 4000) | 19.1 |
+
+NOTE(deviation): cortex uses a penalty of 5; on our 128 one-hot inputs it keeps the critic near chance
+(loss ≈ log 4), the weights nearly uniform, and the samples noisy. A convolutional critic
+(:class:`~bgan_teach.models.digits.DigitConvCritic`) costs 3-4× more per step on a CPU and was not
+needed to meet the bar; pass ``critic="conv"`` to try it.
 """
 from __future__ import annotations
 
@@ -26,15 +44,13 @@ from .discrete import train_discrete
 
 __all__ = ["SETUPS", "DEFAULT_STEPS", "train_digits", "digit_snapshot_fn", "snapshot_views", "score_curves"]
 
-# NOTE(deviation): the authors train MNIST with DCGAN-sized networks and (cortex) a gradient penalty
-# of 5 on the critic. Our "cured" setup is a scaled-down version chosen by a sweep on this machine.
 SETUPS: dict[str, dict] = {
     "plain": dict(generator="mlp", critic="mlp", hidden=256, noise_dim=64, lr=1e-4, critic_lr=1e-3,
                   penalty=0.0, samples_per_z=20),
     "cured": dict(generator="mlp", critic="mlp", hidden=256, noise_dim=64, lr=1e-3, critic_lr=1e-3,
-                  penalty=1.0, samples_per_z=20),
+                  penalty=0.1, samples_per_z=20),
 }
-DEFAULT_STEPS = 3000
+DEFAULT_STEPS = 5000
 SHOWN = 64          # images stored per snapshot for the sample grid
 
 

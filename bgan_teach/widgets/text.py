@@ -27,7 +27,7 @@ def text_scrubber(views: list[dict], reference: dict | None = None, key: str = "
 
     ``reference``: :func:`bgan_teach.metrics.text.reference_metrics` output, drawn as horizontal lines.
     """
-    fig, axes = figure(key, ncols=2, figsize=(12, 3.6), gridspec_kw={"width_ratios": [1, 1.3]})
+    fig, axes = figure(key, ncols=2, figsize=(12, 3.6), gridspec_kw={"width_ratios": [1, 1.6]})
     display = TextTrainingDisplay(axes, views, reference, title)
     fig.tight_layout()
     last = len(views) - 1
