@@ -89,3 +89,32 @@ def test_reference_metrics_ordering():
     assert ref["bigram"]["word_share"] > ref["unigram"]["word_share"]
     assert ref["real text"]["word_share"] == 1.0
     assert ref["real text"]["bigram_js"] < ref["unigram"]["bigram_js"] / 10
+
+
+def _tiny_models(length=6):
+    from bgan_teach.models.sequence import SequenceCritic, SequenceGenerator
+
+    return SequenceGenerator(length, K, noise_dim=3, width=8, seed=0), SequenceCritic(length, K, width=8, seed=1)
+
+
+def test_weighted_samples_are_softmax_of_critic_logits():
+    """Check that weighted_samples returns M samples of one z with w~ = softmax(critic logits), best first."""
+    gen, critic = _tiny_models()
+    rows = M.weighted_samples(gen, critic, ALPHABET, m_samples=7, seed=2)
+    texts = [r[0] for r in rows]
+    x = torch.nn.functional.one_hot(torch.stack([encode(t) for t in texts]), K).float()
+    with torch.no_grad():
+        v = critic(x)                                            # GAN: log w = V
+    torch.testing.assert_close(torch.tensor([r[1] for r in rows]), v)
+    torch.testing.assert_close(torch.tensor([r[2] for r in rows]), torch.softmax(v.double(), 0).float())
+    assert [r[2] for r in rows] == sorted((r[2] for r in rows), reverse=True) and len(rows) == 7
+
+
+def test_snapshot_views_use_fixed_noise():
+    """Check that snapshot views show the same samples for the same generator and carry both metrics."""
+    corpus = load_corpus("the cat sat on the mat, and a dog sat on a log. " * 20, length=6)
+    gen, critic = _tiny_models()
+    fn = M.snapshot_views(corpus, n_show=3, n_eval=30, seed=4)
+    a, b = fn(gen, critic), fn(gen, critic)
+    assert a == b and len(a["samples"]) == 3 and all(len(s) == 6 for s in a["samples"])
+    assert 0 <= a["bigram_js"] <= math.log(2) + 1e-12 and set(a) == {"samples", "bigram_js", "word_share"}

@@ -76,6 +76,19 @@ def test_critic_warmup_only_before_first_generator_step():
     assert gan.critic_steps_done == 11
 
 
+def test_skip_generator_starts_affine():
+    """Check that with skip=True a fresh generator is exactly affine in z (a Gaussian), and trains away from it."""
+    from bgan_teach.models import MLPGenerator
+
+    g = MLPGenerator(noise_dim=3, out_dim=2, hidden=8, skip=True)
+    z = torch.randn(5, 3)
+    zero = g(torch.zeros(1, 3))
+    torch.testing.assert_close(g(2 * z) - zero, 2 * (g(z) - zero))
+    gan = ContinuousGAN(ring(), seed=0, **SMALL)
+    gan.train(3)
+    assert gan.generator.net[-1].weight.abs().sum() > 0
+
+
 def test_data_init_matches_moments():
     """Check that data_init starts G(z) with the data's per-axis mean and standard deviation."""
     data = torch.randn(2000, 2) * torch.tensor([3.0, 0.5]) + torch.tensor([1.0, -2.0])

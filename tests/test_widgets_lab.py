@@ -109,3 +109,14 @@ def test_loss_equation_for_each_loss():
     texts = {loss_equation(name) for name in ("boundary_seeking", "boundary_seeking_log_z", "non_saturating",
                                               "minimax")}
     assert len(texts) == 4
+
+
+def test_your_own_points_join_the_dropdown():
+    """Check that a from_points target opens the lab on it and is listed in the target dropdown."""
+    from bgan_teach.data import from_points
+
+    mine = from_points(np.array([[0.0, 0.0], [1.0, 1.0], [-1.0, 1.0]]), sigma=0.1, modes=[[0, 0], [1, 1]],
+                       name="mine")
+    lab = boundary_lab(target=mine, hidden=8, layers=1)
+    assert lab.controls["target"].value == "mine" and "mine" in lab.controls["target"].options
+    assert lab.target is mine and "/2" in lab.readout.value

@@ -150,11 +150,6 @@ cells.append(code("""for name, res in results.items():     # Fenchel: no critic 
     assert res.stopped is None and res.final_bound <= res.exact + 1e-12, name
     close = abs(res.final_bound - res.exact) <= 0.02 * abs(res.exact) + 2e-3
     print(f"{name:18s} gap {res.exact - res.final_bound:.2e}  {'ok' if close else 'not converged yet (more STEPS?)'}")"""))
-cells.append(md(r"""The final table: the exact value, the trained critic's bound, and the noisy batch estimate a real GAN
-critic would report (averaged over the last 20% of steps). Divergences with heavy-tailed conjugates
-(Neyman, Pearson, KL) give noisier batch estimates: $f^*$ grows fast where the critic is confident."""))
-cells.append(code("""Markdown(results_table(results.values()))"""))
-
 cells.append(md(r"""### The bound is only as good as the critic family
 
 The table critic can represent $v^*$ exactly. A real critic is a network that shares parameters between
@@ -169,6 +164,11 @@ fig, _ = plot_bound_results(capacity, key="capacity", ncols=3)
 for res in capacity:
     print(f"{res.config['critic']:7s} critic: bound {res.final_bound: .4f}  vs  D_GAN {res.exact: .4f}")
 fig"""))
+
+cells.append(md(r"""The final table (table critic, every divergence): the exact value, the trained critic's bound, and the noisy batch estimate a real GAN
+critic would report (averaged over the last 20% of steps). Divergences with heavy-tailed conjugates
+(Neyman, Pearson, KL) give noisier batch estimates: $f^*$ grows fast where the critic is confident."""))
+cells.append(code("""Markdown(results_table(results.values()))"""))
 
 cells.append(md(r"""## Your turn
 

@@ -52,9 +52,9 @@ import torch
 
 from bgan_teach.data.text import decode, encode, load_corpus
 from bgan_teach.estimators import discrete_generator_loss
-from bgan_teach.metrics.text import (bigram_sampler, reference_metrics, snapshot_views, text_metrics,
-                                     unigram_sampler, weighted_samples)
-from bgan_teach.models.sequence import SequenceCritic, SequenceGenerator, sample_sequences
+from bgan_teach.metrics.text import (bigram_sampler, reference_metrics, snapshot_views, unigram_sampler,
+                                     weighted_samples)
+from bgan_teach.models.sequence import SequenceCritic, SequenceGenerator
 from bgan_teach.plotting import figure
 from bgan_teach.selfcheck import check
 from bgan_teach.training.discrete import train_discrete
@@ -251,6 +251,27 @@ md(r"""
   An autoregressive model (the bigram chain is the simplest one) gets pair statistics for free.
 
 Try: `M_SAMPLES = 40`, a wider critic `SequenceCritic(LENGTH, K, width=128)`, `LENGTH = 8`, or your own text.
+""")
+
+md(r"""
+## Closing note: what we measured
+
+Full mode (`STEPS = 2000`, `M_SAMPLES = 20`, `BATCH = 32`, `LENGTH = 16`, seed 0, one thread), metrics over
+2000 sequences each:
+
+| sampler | bigram JS ↓ | word share ↑ |
+|---|---|---|
+| BGAN | 0.105 | 7.7 % |
+| REINFORCE (same budget) | 0.167 | 2.6 % |
+| unigram characters | 0.160 | 0.6 % |
+| bigram Markov chain | 0.0055 | 4.1 % |
+| real text (floor) | 0.0049 | 100 % |
+
+BGAN beats the unigram sampler on both numbers and the bigram chain on word share; on bigram JS the chain
+(pair statistics by construction) stays far ahead. Samples for one z: `fors alshe since`, `fold aspra mast.`
+Training time: 233 s wall for the BGAN run on a 2-core machine shared with other jobs (about 70 s of CPU
+time; expect roughly that on an idle machine); the REINFORCE run costs the same. Numbers differ a little
+between machines and torch versions; the ordering is what to look at.
 """)
 
 

@@ -31,17 +31,30 @@ def mlp(d_in: int, d_out: int, hidden: int, layers: int, activation: str = "relu
 
 
 class MLPGenerator(nn.Module):
-    r"""$x = G_\theta(z)$, $z \sim \mathcal N(0, I_{d_z})$. ``sample(n, generator)`` draws (n, d) points."""
+    r"""$x = G_\theta(z)$, $z \sim \mathcal N(0, I_{d_z})$. ``sample(n, generator)`` draws (n, d) points.
+
+    ``skip=True``: $G(z) = Az + b + \mathrm{MLP}(z)$ with the MLP's output layer initialised to zero, so
+    training starts from a Gaussian (spread evenly in every direction) rather than from the random,
+    lopsided warp of a fresh MLP. NOTE(deviation): the paper's toys use a plain tanh MLP.
+    """
 
     def __init__(self, noise_dim: int = 2, out_dim: int = 2, hidden: int = 128, layers: int = 2,
-                 activation: str = "relu", seed: int = 0):
+                 activation: str = "relu", seed: int = 0, skip: bool = False):
         super().__init__()
         self.noise_dim, self.out_dim = noise_dim, out_dim
         with seeded(seed):                               # same seed → same initial weights
             self.net = mlp(noise_dim, out_dim, hidden, layers, activation)
+            self.skip = nn.Linear(noise_dim, out_dim) if skip else None
+        if skip:
+            nn.init.zeros_(self.net[-1].weight)
+            nn.init.zeros_(self.net[-1].bias)
 
     def forward(self, z: torch.Tensor) -> torch.Tensor:   # (n, d_z) -> (n, d)
-        return self.net(z)
+        return self.net(z) if self.skip is None else self.net(z) + self.skip(z)
+
+    def output_layers(self) -> list[nn.Linear]:
+        """The layers whose weights and biases scale the output linearly (MLP output layer, skip)."""
+        return [self.net[-1]] + ([self.skip] if self.skip is not None else [])
 
     def noise(self, n: int, generator: torch.Generator | int = 0) -> torch.Tensor:
         """Standard normal noise (n, d_z)."""

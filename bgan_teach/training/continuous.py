@@ -37,7 +37,7 @@ GENERATOR_LOSSES = ("boundary_seeking", "boundary_seeking_log_z", "non_saturatin
 
 # Defaults found by the sweep in benchmarks/continuous.py (ring of 8, σ = 0.05): see the module README notes.
 DEFAULTS = dict(batch_size=256, lr=1e-3, lr_critic=1e-3, critic_steps=1, noise_dim=2, hidden=128, layers=2,
-                penalty=0.0, log_z_gamma=0.995, betas=(0.5, 0.999), data_init=True, critic_warmup=0)
+                penalty=0.0, log_z_gamma=0.995, betas=(0.5, 0.999), data_init=True, critic_warmup=0, skip=True)
 
 
 def _check_data(data):
@@ -71,7 +71,8 @@ class ContinuousGAN:
     def reset(self) -> None:
         """Back to the initial weights, optimiser state, noise stream and empty history (same seed)."""
         o = self.options
-        self.generator = MLPGenerator(o["noise_dim"], self.dim, o["hidden"], o["layers"], seed=self.seed)
+        self.generator = MLPGenerator(o["noise_dim"], self.dim, o["hidden"], o["layers"], seed=self.seed,
+                                      skip=o["skip"])
         self.critic = MLPCritic(self.dim, o["hidden"], o["layers"], seed=self.seed + 10_000)
         if o["data_init"]:
             self._match_data_moments()
@@ -96,11 +97,12 @@ class ContinuousGAN:
         gen = make_generator(self.seed + 30_000)
         x_real = self.data.sample(1024, gen) if not isinstance(self.data, torch.Tensor) else \
             self.data[torch.randint(len(self.data), (1024,), generator=gen)]
-        out = self.generator.net[-1]
         x_fake = self.generator(self.generator.noise(1024, gen))                         # (1024, d)
         scale = x_real.std(0) / x_fake.std(0).clamp_min(1e-6)                            # (d,)
-        out.weight.mul_(scale.unsqueeze(1))
-        out.bias.mul_(scale).add_(x_real.mean(0) - scale * x_fake.mean(0))
+        for layer in self.generator.output_layers():                                     # G(z) ↦ scale·G(z)
+            layer.weight.mul_(scale.unsqueeze(1))
+            layer.bias.mul_(scale)
+        self.generator.output_layers()[0].bias.add_(x_real.mean(0) - scale * x_fake.mean(0))
 
     def set_lr(self, lr: float | None = None, lr_critic: float | None = None) -> None:
         """Change learning rates in place (training, weights and Adam moments are kept)."""
@@ -251,8 +253,9 @@ def _check_loss(name: str) -> str:
 
 
 def _check_options(o: dict) -> None:
-    if not isinstance(o["data_init"], bool):
-        raise ValueError(f"data_init must be True or False; got {o['data_init']!r}")
+    for key in ("data_init", "skip"):
+        if not isinstance(o[key], bool):
+            raise ValueError(f"{key} must be True or False; got {o[key]!r}")
     for key in ("batch_size", "critic_steps", "noise_dim", "hidden", "layers"):
         positive_int(o[key], key)
     positive_int(o["critic_warmup"], "critic_warmup", 0)

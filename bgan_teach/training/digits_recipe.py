@@ -27,7 +27,7 @@ shared 2-core machine, so only the step counts are comparable):
 
 NOTE(deviation): cortex uses a penalty of 5; on our 128 one-hot inputs it keeps the critic near chance
 (loss ≈ log 4), the weights nearly uniform, and the samples noisy. A convolutional critic
-(:class:`~bgan_teach.models.digits.DigitConvCritic`) costs 3-4× more per step on a CPU and was not
+(:class:`~bgan_teach.models.digits.DigitConvCritic`) costs about 5× more CPU per step than the MLP and was not
 needed to meet the bar; pass ``critic="conv"`` to try it.
 """
 from __future__ import annotations

@@ -13,7 +13,7 @@ import ipywidgets as widgets
 import numpy as np
 
 from .. import divergences
-from ..data.toys2d import TARGETS, get_target
+from ..data.toys2d import TARGETS, Toy2D, get_target
 from ..metrics.modes import high_quality_fraction, modes_covered
 from ..plotting.boundary import BoundaryDisplay
 from ..plotting.figures import figure, in_notebook, interactive
@@ -49,9 +49,11 @@ def loss_equation(generator_loss: str, divergence: str = "gan") -> str:
 class BoundaryLab:
     """The lab. ``.controls`` (dict of widgets), ``.display`` (BoundaryDisplay), ``.box`` (the layout), ``.gan``."""
 
-    def __init__(self, target: str = "ring", divergence: str = "gan", generator_loss: str = "boundary_seeking",
+    def __init__(self, target="ring", divergence: str = "gan", generator_loss: str = "boundary_seeking",
                  seed: int = 0, steps_per_tick: int = 20, **options):
         self.seed, self.options = seed, options
+        self.custom = {target.name: target} if isinstance(target, Toy2D) else {}     # your own points
+        target = target.name if isinstance(target, Toy2D) else target
         self.display = BoundaryDisplay(EXTENT, n_grid=50, n_arrows=48, arrow_length=0.35)
         self.fig, ax = figure("boundary_lab", figsize=(4.6, 4.6))
         self.display.plot(ax, legend=False)
@@ -80,7 +82,8 @@ class BoundaryLab:
                                                          continuous_update=False, readout_format=".1e")
         from ..training.continuous import DEFAULTS
         return {
-            "target": widgets.Dropdown(options=list(TARGETS), value=target, description="target", style=style),
+            "target": widgets.Dropdown(options=list(TARGETS) + list(self.custom), value=target,
+                                       description="target", style=style),
             "divergence": widgets.Dropdown(options=divergences.names(), value=divergence,
                                            description="divergence", style=style),
             "generator_loss": widgets.Dropdown(options=list(GENERATOR_LOSSES), value=generator_loss,
@@ -125,7 +128,7 @@ class BoundaryLab:
     # --- actions ------------------------------------------------------------------------------
     def _new_gan(self) -> None:
         c = self.controls
-        self.target = get_target(c["target"].value)
+        self.target = self.custom.get(c["target"].value) or get_target(c["target"].value)
         opts = {**self.options, "lr": c["lr"].value, "lr_critic": c["lr_critic"].value,
                 "critic_steps": c["critic_steps"].value, "batch_size": c["batch_size"].value}
         self.gan = ContinuousGAN(self.target, c["divergence"].value, c["generator_loss"].value,
@@ -204,9 +207,13 @@ class BoundaryLab:
         display(self.box)
 
 
-def boundary_lab(target: str = "ring", divergence: str = "gan", generator_loss: str = "boundary_seeking",
+def boundary_lab(target="ring", divergence: str = "gan", generator_loss: str = "boundary_seeking",
                  seed: int = 0, **options) -> BoundaryLab:
-    """Open the lab (display it by leaving it last in a cell). ``options`` go to ``ContinuousGAN``."""
+    """Open the lab (display it by leaving it last in a cell). ``options`` go to ``ContinuousGAN``.
+
+    ``target``: ``"ring"``, ``"grid"``, ``"spiral"`` or your own :class:`~bgan_teach.data.Toy2D`
+    (e.g. ``data.from_points(points)``), which joins the dropdown.
+    """
     return BoundaryLab(target, divergence, generator_loss, seed=seed, **options)
 
 
