@@ -15,7 +15,8 @@ import tour  # noqa: E402
 def test_title_is_first_markdown_heading():
     """Check that a page's title is the first markdown heading, or the fallback when there is none."""
     nb = nbformat.v4.new_notebook()
-    nb.cells = [nbformat.v4.new_code_cell("x = 1"), nbformat.v4.new_markdown_cell("intro\n## 03 · Discrete BGAN\ntext")]
+    heading = nbformat.v4.new_markdown_cell("intro\n## 03 · Discrete BGAN\ntext")
+    nb.cells = [nbformat.v4.new_code_cell("x = 1"), heading]
     assert tour.title_of(nb, "fallback") == "03 · Discrete BGAN"
     assert tour.title_of(nbformat.v4.new_notebook(), "fallback") == "fallback"
 

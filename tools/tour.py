@@ -79,6 +79,14 @@ def index_html(rows: list[dict], fast: bool, total_s: float) -> str:
             f"<table><tr><th>notebook</th><th>file</th><th>run time</th><th>status</th></tr>{items}</table>")
 
 
+def write_index(out: Path, rows: list[dict], fast: bool, total_s: float) -> None:
+    """index.html and timings.json (read by benchmarks/run_all.py) for the pages written so far."""
+    (out / "index.html").write_text(index_html(rows, fast, total_s), encoding="utf-8")
+    timings = {"mode": "fast" if fast else "full", "cores": os.cpu_count(), "total_s": round(total_s, 1),
+               "notebooks": {r["name"]: {"seconds": round(r["seconds"], 1), "ok": not r["error"]} for r in rows}}
+    (out / "timings.json").write_text(json.dumps(timings, indent=2) + "\n")
+
+
 def build(paths: list[Path], out: Path, fast: bool, timeout: int) -> list[dict]:
     out.mkdir(parents=True, exist_ok=True)
     exporter, rows, start = HTMLExporter(template_name="lab"), [], time.perf_counter()
@@ -91,11 +99,8 @@ def build(paths: list[Path], out: Path, fast: bool, timeout: int) -> list[dict]:
         rows.append({"name": path.name, "title": title_of(nb, path.stem), "page": page,
                      "seconds": seconds, "error": error})
         print(f"tour: {path.name}: {seconds:.1f} s {'ok' if not error else 'FAILED: ' + error}", flush=True)
-    total = time.perf_counter() - start
-    (out / "index.html").write_text(index_html(rows, fast, total), encoding="utf-8")
-    timings = {"mode": "fast" if fast else "full", "cores": os.cpu_count(), "total_s": round(total, 1),
-               "notebooks": {r["name"]: {"seconds": round(r["seconds"], 1), "ok": not r["error"]} for r in rows}}
-    (out / "timings.json").write_text(json.dumps(timings, indent=2) + "\n")   # read by benchmarks/run_all.py
+        write_index(out, rows, fast, time.perf_counter() - start)   # after each page: usable if stopped
+    write_index(out, rows, fast, time.perf_counter() - start)
     return rows
 
 
