@@ -28,7 +28,7 @@ from bgan_teach.training import ContinuousGAN  # noqa: E402
 BUDGET_S = 30.0
 
 
-def time_to_ring_bar(seed: int, max_steps: int, check_every: int = 250) -> dict:
+def time_to_ring_bar(seed: int, max_steps: int, check_every: int = 500) -> dict:
     """Train with the defaults; every ``check_every`` steps test the bar on 2000 fixed-noise samples."""
     target = ring()
     gan = ContinuousGAN(target, "gan", "boundary_seeking", seed=seed, n_show=2000)

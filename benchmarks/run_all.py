@@ -29,7 +29,8 @@ REPO = Path(__file__).resolve().parents[1]
 BUILD = REPO / "build"
 EXPECTED = ["discrete.py", "continuous.py", "digits.py"]   # other helpers' scripts; any other benchmarks/*.py too
 QUICK_ARGS = {"continuous.py": ["--seeds", "1"]}              # for scripts without a --quick flag
-LINE = re.compile(r"^\s*([^:=|]{2,80}?)\s*[:=]\s*(.+?)\s*$")   # "name: value" or "name = value"
+LINES = (re.compile(r"^\s*(.{2,100}?):\s+(.+?)\s*$"),             # "name: value" (first ': ')
+         re.compile(r"^\s*([^=]{2,100}?)\s+=\s+(.+?)\s*$"))         # "name = value"
 
 
 def row(section: str, metric: str, value, note: str = "") -> dict:
@@ -95,7 +96,7 @@ def parse_output(section: str, text: str) -> list[dict]:
     for line in text.splitlines():
         if not line.strip() or set(line.strip()) <= set("-=|+ "):
             continue
-        m = LINE.match(line)
+        m = LINES[0].match(line) or LINES[1].match(line)
         rows.append(row(section, m.group(1), m.group(2)) if m else row(section, line.strip()[:100], ""))
     return rows
 

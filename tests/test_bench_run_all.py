@@ -13,10 +13,12 @@ _SPEC.loader.exec_module(run_all)
 
 def test_parse_output_turns_name_value_lines_into_rows():
     """Check that "name: value" lines become rows, rules are dropped and other lines are kept as notes."""
-    text = "digits steps/s: 41.2 (threads=1)\n-----\nring seed 0: JS<=0.05 at 12 s\nplain header line\n"
+    text = ("digits K=2 steps/s (B=64): 41.2 (threads=1)\n-----\nring JS<=0.05 within 30 s: 1/1 seeds\n"
+            "plain header line\nsteps = 400\n")
     rows = run_all.parse_output("discrete", text)
     assert [(r["metric"], r["value"]) for r in rows] == [
-        ("digits steps/s", "41.2 (threads=1)"), ("ring seed 0", "JS<=0.05 at 12 s"), ("plain header line", "")]
+        ("digits K=2 steps/s (B=64)", "41.2 (threads=1)"), ("ring JS<=0.05 within 30 s", "1/1 seeds"),
+        ("plain header line", ""), ("steps", "400")]
     assert {r["section"] for r in rows} == {"discrete"}
 
 

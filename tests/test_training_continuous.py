@@ -91,11 +91,14 @@ def test_skip_generator_starts_affine():
 
 def test_data_init_matches_moments():
     """Check that data_init starts G(z) with the data's per-axis mean and standard deviation."""
-    data = torch.randn(2000, 2) * torch.tensor([3.0, 0.5]) + torch.tensor([1.0, -2.0])
+    gen = torch.Generator().manual_seed(0)
+    std, mean = torch.tensor([3.0, 0.5]), torch.tensor([1.0, -2.0])
+    data = torch.randn(2000, 2, generator=gen) * std + mean
     gan = ContinuousGAN(data, seed=0, **SMALL)
-    x = gan.fake_batch(4000).detach()
-    torch.testing.assert_close(x.std(0), torch.tensor([3.0, 0.5]), rtol=0.1, atol=0)
-    torch.testing.assert_close(x.mean(0), torch.tensor([1.0, -2.0]), atol=0.15, rtol=0)
+    x = gan.fake_batch(20000).detach()
+    # data_init estimates from 1024 samples each: ~3 % error on a std, ~0.04 std on a mean
+    torch.testing.assert_close(x.std(0), std, rtol=0.1, atol=0)
+    assert ((x.mean(0) - mean).abs() <= 0.15 * std).all()
 
 
 def test_loss_gradient_matches_finite_differences():

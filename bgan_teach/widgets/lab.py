@@ -55,7 +55,7 @@ class BoundaryLab:
         self.custom = {target.name: target} if isinstance(target, Toy2D) else {}     # your own points
         target = target.name if isinstance(target, Toy2D) else target
         self.display = BoundaryDisplay(EXTENT, n_grid=50, n_arrows=48, arrow_length=0.35)
-        self.fig, ax = figure("boundary_lab", figsize=(4.6, 4.6))
+        self.fig, ax = figure("boundary_lab", figsize=(5.0, 5.0), dpi=72)      # ~360 px: fast redraws
         self.display.plot(ax, legend=False)
         self.fig.subplots_adjust(0.01, 0.01, 0.99, 0.95)
         self.controls = self._make_controls(target, divergence, generator_loss, steps_per_tick)
