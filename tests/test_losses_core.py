@@ -1,7 +1,6 @@
 """Tests of the critic loss and the shared loss helpers (bgan-math.md §3.3 step 10, §10.4-10.5)."""
 from __future__ import annotations
 
-import math
 
 import pytest
 import torch

@@ -112,7 +112,7 @@ def test_shared_assemble_and_on_value():
     from ipywidgets import IntSlider
 
     from bgan_teach.plotting import figure
-    from bgan_teach.widgets.fdiv import _assemble, _on_value
+    from bgan_teach.widgets.panel import assemble as _assemble, on_value as _on_value
 
     fig, _ = figure("shared_test")
     slider = IntSlider(value=0, max=5)

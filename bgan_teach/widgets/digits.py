@@ -8,7 +8,7 @@ import ipywidgets as W
 
 from ..plotting.digits import DigitsTrainingDisplay
 from ..plotting.figures import figure
-from .fdiv import Lab, _assemble, _on_value
+from .panel import Lab, assemble, on_value
 
 __all__ = ["digits_scrubber"]
 
@@ -37,6 +37,6 @@ def digits_scrubber(runs: dict[str, list[dict]], num_categories: int = 2, key: s
 
     show(last)
     controls = {"snapshot": slider}
-    box, refresh = _assemble(controls, fig)
-    _on_value(slider, show, refresh)
+    box, refresh = assemble(controls, fig)
+    on_value(slider, show, refresh)
     return Lab(controls, displays, box)

@@ -9,7 +9,7 @@ import numpy as np
 
 from ..plotting.discrete import GridTrainingDisplay, WeightBarsDisplay
 from ..plotting.figures import figure
-from .fdiv import Lab, _assemble, _on_value
+from .panel import Lab, assemble, on_value
 
 __all__ = ["grid_scrubber", "weight_bars_lab"]
 
@@ -31,8 +31,8 @@ def grid_scrubber(result, target, extent=None, references: dict | None = None, k
 
     show(last)
     controls = {"snapshot": slider}
-    box, refresh = _assemble(controls, fig)
-    _on_value(slider, show, refresh)
+    box, refresh = assemble(controls, fig)
+    on_value(slider, show, refresh)
     return Lab(controls, display, box)
 
 
@@ -56,6 +56,6 @@ def weight_bars_lab(log_w, num_z: int = 4, key: str = "weight_bars") -> Lab:
         fig.canvas.draw_idle()
 
     controls = {"sharpness": slider}
-    box, refresh = _assemble(controls, fig)
-    _on_value(slider, show, refresh)
+    box, refresh = assemble(controls, fig)
+    on_value(slider, show, refresh)
     return Lab(controls, display, box)

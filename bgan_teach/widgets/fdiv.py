@@ -7,72 +7,16 @@ an ``Output`` that re-displays the figure after each change.
 """
 from __future__ import annotations
 
-from dataclasses import dataclass
-from typing import Any, Callable
 
 import ipywidgets as W
 
 from ..divergences import get, names
 from ..plotting.fdiv import BoundCurveDisplay, DensityDisplay, FenchelDisplay, SNISDisplay
-from ..plotting.figures import figure, in_notebook, interactive
+from ..plotting.figures import figure
 from ..training.bound import conditional_targets, snis_estimates
+from .panel import Lab, Panel
 
 __all__ = ["Lab", "fenchel_lab", "bound_scrubber", "snis_lab"]
-
-
-@dataclass
-class Lab:
-    """``controls``: name → widget; ``display``: the display object(s); ``box``: the widget to show."""
-
-    controls: dict[str, W.Widget]
-    display: Any
-    box: W.Box
-
-
-class _Panel:
-    """Controls above the figure (live canvas, or an ``Output`` re-showing a static figure) and a log.
-
-    ``on(widget, callback)`` calls ``callback(new_value)`` then :meth:`refresh`. In a kernel a failing
-    callback's traceback lands in ``log`` instead of vanishing; elsewhere (pytest) it propagates.
-    """
-
-    def __init__(self, controls: dict, fig) -> None:
-        self.fig, self.log = fig, W.Output()
-        self.out = None if interactive() else W.Output()
-        view = fig.canvas if self.out is None else self.out
-        self.box = W.VBox([W.HBox(list(controls.values())), view, self.log])
-
-    def refresh(self) -> None:
-        if self.out is not None and in_notebook():
-            from IPython.display import display
-
-            with self.out:
-                self.out.clear_output(wait=True)
-                display(self.fig)
-
-    def on(self, widget: W.Widget, callback: Callable[[Any], None]) -> None:
-        @self.log.capture()
-        def handler(change) -> None:
-            callback(change["new"])
-            self.refresh()
-
-        widget.observe(handler, names="value")
-
-
-def _assemble(controls: dict, fig) -> tuple[W.Box, Callable[[], None]]:
-    """For the other widget modules: ``(box, refresh)``, showing the figure as drawn so far."""
-    panel = _Panel(controls, fig)
-    panel.refresh()
-    return panel.box, panel.refresh
-
-
-def _on_value(widget: W.Widget, callback: Callable[[Any], None], refresh: Callable[[], None]) -> None:
-    """For the other widget modules: ``callback(new_value)`` then ``refresh()`` on each change."""
-    def handler(change) -> None:
-        callback(change["new"])
-        refresh()
-
-    widget.observe(handler, names="value")
 
 
 def fenchel_lab(divergence: str = "kl", key: str = "fenchel") -> Lab:
@@ -84,7 +28,7 @@ def fenchel_lab(divergence: str = "kl", key: str = "fenchel") -> Lab:
     slider = W.FloatSlider(value=display.t, min=lo, max=hi, step=(hi - lo) / 200, description="slope t",
                            readout_format=".3f", continuous_update=True)
     controls = {"divergence": dropdown, "t": slider}
-    panel = _Panel(controls, display.ax_f.figure)
+    panel = Panel(controls, display.ax_f.figure)
 
     def new_divergence(name: str) -> None:
         display.set_divergence(name)
@@ -111,7 +55,7 @@ def bound_scrubber(result, key: str = "scrubber") -> Lab:
     fig.tight_layout()
     slider = W.IntSlider(value=0, min=0, max=len(views) - 1, description="snapshot", continuous_update=True)
     controls = {"step": slider}
-    panel = _Panel(controls, fig)
+    panel = Panel(controls, fig)
 
     def show(index: int) -> None:
         view = views[index]
@@ -138,7 +82,7 @@ def snis_lab(toy, log_w, ms=(1, 2, 5, 10, 20, 50), batch: int = 64, seed: int = 
     start = ms[len(ms) // 2] if start is None else start
     slider = W.SelectionSlider(options=list(ms), value=start, description="M per z", continuous_update=True)
     controls = {"m": slider}
-    panel = _Panel(controls, display.axes[0].figure)
+    panel = Panel(controls, display.axes[0].figure)
 
     def show(m: int) -> None:
         run = runs[m]

@@ -8,7 +8,7 @@ import ipywidgets as W
 
 from ..plotting.figures import figure
 from ..plotting.text import TextTrainingDisplay
-from .fdiv import Lab, _assemble, _on_value
+from .panel import Lab, assemble, on_value
 
 __all__ = ["text_scrubber", "views_of"]
 
@@ -33,6 +33,6 @@ def text_scrubber(views: list[dict], reference: dict | None = None, key: str = "
     last = len(views) - 1
     slider = W.IntSlider(value=last, min=0, max=last, description="snapshot", continuous_update=True)
     controls = {"snapshot": slider}
-    box, refresh = _assemble(controls, fig)
-    _on_value(slider, display.update, refresh)
+    box, refresh = assemble(controls, fig)
+    on_value(slider, display.update, refresh)
     return Lab(controls, display, box)

@@ -1,0 +1,70 @@
+"""Shared widget plumbing: a control row above a figure, value callbacks, and the ``Lab`` record.
+
+With ipympl the figure canvas sits in the box; with static figures (``BGAN_STATIC=1``) the box holds
+an ``Output`` that re-displays the figure after each change.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any, Callable
+
+import ipywidgets as W
+
+from ..plotting.figures import in_notebook, interactive
+
+__all__ = ["Lab", "Panel", "assemble", "on_value"]
+
+
+@dataclass
+class Lab:
+    """``controls``: name → widget; ``display``: the display object(s); ``box``: the widget to show."""
+
+    controls: dict[str, W.Widget]
+    display: Any
+    box: W.Box
+
+
+class Panel:
+    """Controls above the figure (live canvas, or an ``Output`` re-showing a static figure) and a log.
+
+    ``on(widget, callback)`` calls ``callback(new_value)`` then :meth:`refresh`. In a kernel a failing
+    callback's traceback lands in ``log`` instead of vanishing; elsewhere (pytest) it propagates.
+    """
+
+    def __init__(self, controls: dict, fig) -> None:
+        self.fig, self.log = fig, W.Output()
+        self.out = None if interactive() else W.Output()
+        view = fig.canvas if self.out is None else self.out
+        self.box = W.VBox([W.HBox(list(controls.values())), view, self.log])
+
+    def refresh(self) -> None:
+        if self.out is not None and in_notebook():
+            from IPython.display import display
+
+            with self.out:
+                self.out.clear_output(wait=True)
+                display(self.fig)
+
+    def on(self, widget: W.Widget, callback: Callable[[Any], None]) -> None:
+        @self.log.capture()
+        def handler(change) -> None:
+            callback(change["new"])
+            self.refresh()
+
+        widget.observe(handler, names="value")
+
+
+def assemble(controls: dict, fig) -> tuple[W.Box, Callable[[], None]]:
+    """``(box, refresh)``, showing the figure as drawn so far."""
+    panel = Panel(controls, fig)
+    panel.refresh()
+    return panel.box, panel.refresh
+
+
+def on_value(widget: W.Widget, callback: Callable[[Any], None], refresh: Callable[[], None]) -> None:
+    """``callback(new_value)`` then ``refresh()`` on each change."""
+    def handler(change) -> None:
+        callback(change["new"])
+        refresh()
+
+    widget.observe(handler, names="value")
