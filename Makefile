@@ -6,7 +6,7 @@ PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed-stamp
 PYTEST_ARGS ?=
 
-.PHONY: lab test unit notebooks check-notebooks bench tour clean-venv
+.PHONY: lab test unit notebooks e2e bench tour pictures clean-venv
 
 $(STAMP): pyproject.toml
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -26,7 +26,7 @@ test: $(STAMP)
 		--nbmake-timeout=600 -p no:cacheprovider $(PYTEST_ARGS)
 
 unit: $(STAMP)
-	MPLBACKEND=Agg $(PY) -m pytest tests -q $(PYTEST_ARGS)
+	MPLBACKEND=Agg $(PY) -m pytest tests -q -m "not e2e" $(PYTEST_ARGS)
 
 notebooks: $(STAMP)
 	BGAN_FAST=1 BGAN_STATIC=1 $(PY) -m pytest notebooks --nbmake --nbmake-timeout=600 -q
@@ -34,6 +34,18 @@ notebooks: $(STAMP)
 ## Benchmarks print figures; they are never timed unit tests.
 bench: $(STAMP)
 	$(PY) benchmarks/run_all.py
+
+## Every notebook executed in full mode into build/tour/ (HTML + index.html), for reading without Jupyter.
+tour: $(STAMP)
+	$(PY) tools/tour.py
+
+## README pictures under docs/img/, generated from the package.
+pictures: $(STAMP)
+	$(PY) tools/readme_pictures.py
+
+## Only the real-browser tests (needs Debian's chromium; fails instead of skipping, enforces the latency bar).
+e2e: $(STAMP)
+	BGAN_REQUIRE_E2E=1 BGAN_E2E_ENFORCE_LATENCY=1 $(PY) -m pytest tests/e2e -s -p no:cacheprovider
 
 clean-venv:
 	rm -rf $(VENV)
