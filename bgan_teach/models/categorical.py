@@ -108,7 +108,26 @@ def _check_sizes(**sizes) -> None:
             raise ValueError(f"{name} must be a positive integer (num_categories >= 2); got {value!r}")
 
 
-class CategoricalGenerator(nn.Module):
+class CategoricalSampling:
+    """``log_prob``, ``sample_many`` and ``sample`` for any module with ``forward(z)`` → (B, D, K) logits
+    and ``noise(n, generator)``: mix it into your own generator to get the whole protocol."""
+
+    def log_prob(self, x: torch.Tensor, z: torch.Tensor) -> torch.Tensor:
+        """log g(x | z) summed over positions; x (..., B, D), z (B, noise_dim) → (..., B)."""
+        return categorical_log_prob(self(z), x)
+
+    def sample_many(self, z: torch.Tensor, m: int, generator: torch.Generator | None = None) -> torch.Tensor:
+        """M samples for each of the B noise vectors, no gradient: LongTensor (m, B, D)."""
+        with torch.no_grad():
+            return sample_categorical(self(z), m, generator)
+
+    def sample(self, n: int, generator: torch.Generator | None = None) -> torch.Tensor:
+        """n samples from the marginal q(x) (fresh z each): LongTensor (n, D)."""
+        with torch.no_grad():
+            return sample_categorical(self(self.noise(n, generator)), None, generator)
+
+
+class CategoricalGenerator(CategoricalSampling, nn.Module):
     r"""MLP noise → logits (B, D, K), with $z\sim\mathcal N(0, I_{d_z})$ by default.
 
     NOTE(deviation): the authors draw $z\sim\mathcal U[0,1)^{d_z}$ (bgan-math.md §6.2; ``noise="uniform"``).
@@ -136,20 +155,6 @@ class CategoricalGenerator(nn.Module):
 
     def forward(self, z: torch.Tensor) -> torch.Tensor:
         return self.net(z).view(-1, self.num_positions, self.num_categories)        # (B, D, K)
-
-    def log_prob(self, x: torch.Tensor, z: torch.Tensor) -> torch.Tensor:
-        """log g(x | z) summed over positions; x (..., B, D), z (B, noise_dim) → (..., B)."""
-        return categorical_log_prob(self(z), x)
-
-    def sample_many(self, z: torch.Tensor, m: int, generator: torch.Generator | None = None) -> torch.Tensor:
-        """M samples for each of the B noise vectors, no gradient: LongTensor (m, B, D)."""
-        with torch.no_grad():
-            return sample_categorical(self(z), m, generator)
-
-    def sample(self, n: int, generator: torch.Generator | None = None) -> torch.Tensor:
-        """n samples from the marginal q(x) (fresh z each): LongTensor (n, D)."""
-        with torch.no_grad():
-            return sample_categorical(self(self.noise(n, generator)), None, generator)
 
 
 class OneHotCritic(nn.Module):

@@ -17,7 +17,7 @@ from __future__ import annotations
 import torch
 from torch import nn
 
-from .categorical import categorical_log_prob, sample_categorical
+from .categorical import CategoricalSampling
 
 SIDE = 8
 NUM_PIXELS = SIDE * SIDE
@@ -65,7 +65,7 @@ class DigitConvCritic(nn.Module):
         return self.net(to_image(x)).squeeze(-1)                                    # (N,)
 
 
-class DigitConvGenerator(nn.Module):
+class DigitConvGenerator(CategoricalSampling, nn.Module):
     r"""Noise $z\sim\mathcal U[0,1)^{d_z}$ → per-pixel logits (N, 64, K) through a small deconvolution stack."""
 
     def __init__(self, num_categories: int = 2, noise_dim: int = 64, channels: int = 64, slope: float = 0.2):
@@ -89,17 +89,3 @@ class DigitConvGenerator(nn.Module):
     def forward(self, z: torch.Tensor) -> torch.Tensor:
         h = self.dense(z).view(len(z), self.channels, 4, 4)                         # (N, c, 4, 4)
         return from_image(self.conv(h))                                             # (N, 64, K)
-
-    def log_prob(self, x: torch.Tensor, z: torch.Tensor) -> torch.Tensor:
-        """log g(x | z) summed over the 64 pixels; x (..., B, 64), z (B, noise_dim) → (..., B)."""
-        return categorical_log_prob(self(z), x)
-
-    def sample_many(self, z: torch.Tensor, m: int, generator: torch.Generator | None = None) -> torch.Tensor:
-        """M samples for each of the B noise vectors, no gradient: LongTensor (m, B, 64)."""
-        with torch.no_grad():
-            return sample_categorical(self(z), m, generator)
-
-    def sample(self, n: int, generator: torch.Generator | None = None) -> torch.Tensor:
-        """n samples from the marginal q(x) (fresh z each): LongTensor (n, 64)."""
-        with torch.no_grad():
-            return sample_categorical(self(self.noise(n, generator)), None, generator)
