@@ -5,7 +5,8 @@
     python benchmarks/continuous.py --only redraw   # just the redraw timing
 
 Ring bar: ring of 8 (radius 2, σ = 0.05), the trainer's defaults, generator_loss="boundary_seeking":
-8/8 modes with ≥ 80 % high-quality samples (within 3σ of a mode), within 30 s of training.
+8/8 modes with ≥ 80 % high-quality samples (within 3σ of a mode), within 30 s of training. Training goes on
+to ``--max-steps`` to show that the bar, once met, still holds at every later check.
 Single-threaded (torch.set_num_threads(1)); wall-clock numbers depend on what else runs on the machine,
 so CPU seconds of this process are printed too.
 """
@@ -29,20 +30,24 @@ BUDGET_S = 30.0
 
 
 def time_to_ring_bar(seed: int, max_steps: int, check_every: int = 500) -> dict:
-    """Train with the defaults; every ``check_every`` steps test the bar on 2000 fixed-noise samples."""
+    """Train with the defaults for ``max_steps``; every ``check_every`` steps test the bar on 2000 fixed-noise
+    samples. Reports when the bar was first met and whether it still holds at every later check."""
     target = ring()
     gan = ContinuousGAN(target, "gan", "boundary_seeking", seed=seed, n_show=2000)
     wall = cpu = 0.0
-    while gan.steps < max_steps:
+    first, held, stopped = None, True, None
+    while gan.steps < max_steps and not stopped:
         w0, c0 = time.perf_counter(), time.process_time()
         stopped = gan.train(check_every)
         wall, cpu = wall + time.perf_counter() - w0, cpu + time.process_time() - c0
         x = gan.sample()
         modes, hq = modes_covered(x, target), high_quality_fraction(x, target)
-        if stopped or (modes == 8 and hq >= 0.8):
-            break
-    return {"seed": seed, "steps": gan.steps, "modes": modes, "high_quality": hq, "wall_s": wall, "cpu_s": cpu,
-            "reached": modes == 8 and hq >= 0.8, "stopped": stopped}
+        ok = modes == 8 and hq >= 0.8
+        if ok and first is None:
+            first = {"steps": gan.steps, "wall_s": wall, "cpu_s": cpu, "modes": modes, "high_quality": hq}
+        held = held and (ok or first is None)
+    return {"seed": seed, "first": first, "held": held and first is not None, "steps": gan.steps, "modes": modes,
+            "high_quality": hq, "wall_s": wall, "cpu_s": cpu, "stopped": stopped}
 
 
 def redraw_times(n: int = 60) -> list[float]:
@@ -86,7 +91,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--only", choices=["bar", "redraw"], default=None)
     parser.add_argument("--seeds", type=int, default=3)
-    parser.add_argument("--max-steps", type=int, default=6000)
+    parser.add_argument("--max-steps", type=int, default=5000)
     parser.add_argument("--study", action="store_true")
     parser.add_argument("--study-seeds", type=int, default=5)
     parser.add_argument("--study-steps", type=int, default=3000)
@@ -96,9 +101,13 @@ def main() -> None:
         print(f"ring bar: 8/8 modes and >= 80% high quality within {BUDGET_S:.0f} s (defaults, boundary_seeking)")
         for seed in range(args.seeds):
             r = time_to_ring_bar(seed, args.max_steps)
-            verdict = "PASS" if r["reached"] and r["wall_s"] <= BUDGET_S else "fail"
-            print(f"  seed {seed}: {verdict} after {r['steps']} steps, {r['wall_s']:.1f} s wall, {r['cpu_s']:.1f} s CPU: "
-                  f"modes {r['modes']}/8, high quality {100 * r['high_quality']:.0f}%")
+            f = r["first"]
+            verdict = "PASS" if f and f["wall_s"] <= BUDGET_S else "fail"
+            reached = (f"first met after {f['steps']} steps, {f['wall_s']:.1f} s wall ({f['cpu_s']:.1f} s CPU): "
+                       f"modes {f['modes']}/8, high quality {100 * f['high_quality']:.0f}%") if f else "never met"
+            print(f"  seed {seed}: {verdict}, {reached}; at step {r['steps']} ({r['wall_s']:.1f} s): modes "
+                  f"{r['modes']}/8, high quality {100 * r['high_quality']:.0f}%, "
+                  f"{'held at every later check' if r['held'] else 'NOT held at every later check'}")
     if args.only in (None, "redraw"):
         times, cpu = redraw_times()
         print(f"history-slider redraw (value change -> artists updated and canvas drawn, Agg): median "

@@ -89,8 +89,9 @@ def test_update_mutates_the_same_artists(gan):
     plt.close(fig)
 
 
-def test_manifold_is_generator_of_noise_grid(gan):
+def test_manifold_is_generator_of_noise_grid():
     """Check that manifold lines are G applied to the square noise grid (first two coordinates)."""
+    gan = ContinuousGAN(ring(), seed=0, batch_size=16, hidden=16, layers=1, n_show=80, components=0)
     disp = BoundaryDisplay(EXTENT, n_manifold=3)
     lines = disp.manifold_lines(gan.generator)
     z = torch.tensor([[-2.5, -2.5], [0.0, 2.5]])                                    # line 0 point 0; line 1 point 40
@@ -98,6 +99,19 @@ def test_manifold_is_generator_of_noise_grid(gan):
         x = gan.generator(z).numpy()
     np.testing.assert_allclose(lines[0, 0], x[0], rtol=1e-5)
     np.testing.assert_allclose(lines[1, 40], x[1], rtol=1e-5)
+
+
+def test_manifold_with_components_has_one_patch_per_shown_component(gan):
+    """Check the component case: 16 of 128 components, each a 5×11 grid both ways, G of [ε, one-hot]."""
+    g = gan.generator
+    assert g.components == 128
+    lines = BoundaryDisplay(EXTENT).manifold_lines(g)
+    assert lines.shape == (16 * 2 * 5, 11, 2)
+    last = torch.cat([torch.tensor([[2.0, 2.0]]), torch.nn.functional.one_hot(torch.tensor([127]), 128).float()], 1)
+    first = torch.cat([torch.tensor([[-2.0, -2.0]]), torch.nn.functional.one_hot(torch.tensor([0]), 128).float()], 1)
+    with torch.no_grad():
+        np.testing.assert_allclose(lines[0, 0], g(first)[0].numpy(), rtol=1e-5)
+        np.testing.assert_allclose(lines[-1, -1], g(last)[0].numpy(), rtol=1e-5, atol=1e-6)
 
 
 @pytest.mark.parametrize("kwargs, match", [(dict(response="p"), "response"), (dict(n_grid=1), "n_grid"),

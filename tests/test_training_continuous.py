@@ -89,6 +89,42 @@ def test_skip_generator_starts_affine():
     assert gan.generator.net[-1].weight.abs().sum() > 0
 
 
+def test_component_noise_is_one_hot_and_uniform():
+    """Check the component code: noise is [ε, one-hot], every component drawn about equally often."""
+    from bgan_teach.models import MLPGenerator
+
+    g = MLPGenerator(noise_dim=2, out_dim=2, hidden=8, components=8)
+    z = g.noise(8000, 0)
+    assert z.shape == (8000, 10) and g.input_dim == 10
+    onehot = z[:, 2:]
+    assert torch.equal(onehot.sum(1), torch.ones(8000)) and set(onehot.unique().tolist()) == {0.0, 1.0}
+    counts = onehot.sum(0)                                 # binomial(8000, 1/8): mean 1000, sd ≈ 30
+    assert ((counts - 1000).abs() < 150).all()
+    assert torch.equal(g.noise(5, 3), g.noise(5, 3))
+    assert MLPGenerator(noise_dim=2, components=0).noise(4, 0).shape == (4, 2)
+    with pytest.raises(ValueError, match="components"):
+        MLPGenerator(components=-1)
+
+
+@pytest.mark.parametrize("spread", [0.5, 0.9])
+def test_component_spread_splits_the_data_variance(spread):
+    """Check that at the start (G affine in z) component means spread with `spread` of the data's variance
+    and each component's own spread carries the rest; the mixture keeps the data's moments."""
+    gen = torch.Generator().manual_seed(0)
+    std = torch.tensor([2.0, 0.5])
+    data = torch.randn(4000, 2, generator=gen) * std + torch.tensor([1.0, -1.0])
+    gan = ContinuousGAN(data, seed=0, components=64, component_spread=spread, **SMALL)
+    g = gan.generator
+    d_z = g.noise_dim
+    with torch.no_grad():
+        means = g(g.inputs(torch.zeros(64, d_z), torch.arange(64)))                 # (64, 2) component means
+        own = g(g.inputs(torch.randn(20000, d_z, generator=gen), torch.zeros(20000, dtype=torch.long)))
+    data_std = data.std(0)
+    torch.testing.assert_close(means.std(0), data_std * spread ** 0.5, rtol=0.1, atol=0)
+    torch.testing.assert_close(own.std(0), data_std * (1 - spread) ** 0.5, rtol=0.15, atol=0)
+    assert ((means.mean(0) - data.mean(0)).abs() <= 0.15 * data_std).all()     # data_init uses 1024 samples
+
+
 def test_data_init_matches_moments():
     """Check that data_init starts G(z) with the data's per-axis mean and standard deviation."""
     gen = torch.Generator().manual_seed(0)
@@ -145,6 +181,8 @@ def test_train_continuous_nan_result():
     (dict(critic_steps=1.5), "critic_steps"),
     (dict(penalty=-1.0), "penalty"),
     (dict(momentum=0.9), "unknown options"),
+    (dict(components=-2), "components"),
+    (dict(component_spread=1.0), "component_spread"),
 ])
 def test_bad_arguments(kwargs, match):
     """Check that bad arguments raise ValueError naming the parameter."""

@@ -104,6 +104,20 @@ def test_target_and_divergence_changes_reset(lab):
     assert not lab.output.outputs                          # no callback raised
 
 
+def test_generator_noise_dropdown_resets_with_that_generator():
+    """Check that the noise dropdown rebuilds G with that many components (0: the paper's Gaussian noise)."""
+    lab = boundary_lab(seed=0, **SMALL)
+    c = lab.controls["components"]
+    assert c.value == 128 and lab.gan.generator.components == 128 and 0 in dict(c.options).values()
+    lab.controls["play"].value += 1
+    c.value = 0
+    assert lab.gan.steps == 0 and lab.gan.generator.components == 0 and lab.gan.generator.input_dim == 2
+    assert len(lab.gan.snapshots) == 1 and len(lab.gan.snapshots[0].extras["manifold"]) == 22
+    c.value = 16
+    assert lab.gan.generator.components == 16 and not lab.output.outputs
+    assert dict(boundary_lab(seed=0, components=5, **SMALL).controls["components"].options)["Gaussian + 5 components"] == 5
+
+
 def test_loss_equation_for_each_loss():
     """Check that every loss has its own equation text."""
     texts = {loss_equation(name) for name in ("boundary_seeking", "boundary_seeking_log_z", "non_saturating",

@@ -10,7 +10,7 @@ GAN Lab's layers. Artists, all mutated in place by :meth:`BoundaryDisplay.update
   (``set_offsets`` + ``set_UVC``); BGAN's arrows point to the boundary (bgan-math.md §4.4), the
   non-saturating loss's arrows past it;
 - ``manifold_``: the generator manifold, a square grid of noise (first two noise coordinates, the rest 0)
-  pushed through $G$ (``set_segments``).
+  pushed through $G$, one small grid per shown component when $G$ has a component code (``set_segments``).
 
 :meth:`compute` turns a :class:`~bgan_teach.training.continuous.ContinuousGAN` into a plain dict of
 arrays (a *state*); pass it to the trainer as ``views=display.compute`` so snapshots store states and a
@@ -64,15 +64,26 @@ class BoundaryDisplay:
 
     @torch.no_grad()
     def manifold_lines(self, generator) -> np.ndarray:
-        """G applied to a square noise grid in the first two noise coordinates: (2L, P, 2) polylines."""
-        t = torch.linspace(-2.5, 2.5, self.n_manifold)
-        s = torch.linspace(-2.5, 2.5, 41)
+        """G applied to a square noise grid in the first two noise coordinates: (2L, P, 2) polylines.
+
+        With a component code (``generator.components = K > 0``) each component has its own patch of
+        the manifold: a smaller grid (5 lines of 11 points each way) for up to 16 evenly chosen components.
+        """
+        k = getattr(generator, "components", 0)
+        n_lines, n_points, half = (self.n_manifold, 41, 2.5) if not k else (5, 11, 2.0)
+        t, s = torch.linspace(-half, half, n_lines), torch.linspace(-half, half, n_points)
         a, b = torch.meshgrid(t, s, indexing="ij")                            # (L, P)
-        z = torch.zeros(2, self.n_manifold, 41, generator.noise_dim)
-        z[0, ..., 0], z[0, ..., 1] = a, b
+        eps = torch.zeros(2, n_lines, n_points, generator.noise_dim)
+        eps[0, ..., 0], eps[0, ..., 1] = a, b
         if generator.noise_dim > 1:
-            z[1, ..., 0], z[1, ..., 1] = b, a
-        return generator(z.view(-1, generator.noise_dim)).view(2 * self.n_manifold, 41, -1)[..., :2].numpy()
+            eps[1, ..., 0], eps[1, ..., 1] = b, a
+        eps = eps.view(-1, generator.noise_dim)                                 # (2·L·P, d_z)
+        if not k:
+            return generator(eps).view(2 * n_lines, n_points, -1)[..., :2].numpy()
+        shown = torch.linspace(0, k - 1, min(k, 16)).round().long()            # (C,)
+        comp = shown.repeat_interleave(len(eps))                               # (C·2·L·P,)
+        z = generator.inputs(eps.repeat(len(shown), 1), comp)
+        return generator(z).view(len(shown) * 2 * n_lines, n_points, -1)[..., :2].numpy()
 
     def arrows(self, gan, x_fake: torch.Tensor) -> np.ndarray:
         r"""$-\nabla_x\ell_G$ at the first ``n_arrows`` points, scaled so the longest has ``arrow_length``."""

@@ -5,7 +5,8 @@ Glue only: a :class:`~bgan_teach.training.continuous.ContinuousGAN` does the ste
 (arrays for the display, see ``BoundaryDisplay.compute``), so the history slider redraws without
 evaluating a network. Play is ipywidgets' ``Play`` (the browser ticks, each tick trains one chunk in the
 kernel: no threads). Learning rates, critic steps, batch size and the generator loss change without a
-reset; target, divergence and seed changes reset (same seed → same start).
+reset; target, divergence, generator noise (component code or Gaussian only) and seed changes reset
+(same seed → same start).
 """
 from __future__ import annotations
 
@@ -35,6 +36,12 @@ _LEGEND = ("<span style='color:#1f77b4'>●</span> data &nbsp; <span style='colo
            "&nbsp; grey: generator manifold")
 _LOSS_GAN = {"boundary_seeking": r"\tfrac12 V^2", "boundary_seeking_log_z": r"\tfrac12 (V-\log Z)^2",
              "non_saturating": r"\mathrm{softplus}(-V)=-\log D", "minimax": r"-\mathrm{softplus}(V)=\log(1-D)"}
+
+
+def _noise_options(components: int) -> list[tuple[str, int]]:
+    """Dropdown choices for the generator's noise: (label, number of components)."""
+    choices = sorted({128, 16, 0, int(components)}, reverse=True)
+    return [(f"Gaussian + {k} components" if k else "Gaussian only (paper)", k) for k in choices]
 
 
 def loss_equation(generator_loss: str, divergence: str = "gan") -> str:
@@ -68,7 +75,7 @@ class BoundaryLab:
         c = self.controls
         buttons = widgets.HBox([c["train_critic"], c["train_generator"], c["reset"]])
         play = widgets.HBox([c["play"], c["steps_per_tick"]])
-        panel = widgets.VBox([c["target"], c["divergence"], c["generator_loss"], c["lr"], c["lr_critic"],
+        panel = widgets.VBox([c["target"], c["divergence"], c["generator_loss"], c["components"], c["lr"], c["lr_critic"],
                               c["critic_steps"], c["batch_size"], buttons, play, c["history"],
                               self.readout, self.equation])
         self.box = widgets.HBox([view, panel])
@@ -88,6 +95,9 @@ class BoundaryLab:
                                            description="divergence", style=style),
             "generator_loss": widgets.Dropdown(options=list(GENERATOR_LOSSES), value=generator_loss,
                                                description="generator loss", style=style),
+            "components": widgets.Dropdown(options=_noise_options(gan.get("components", DEFAULTS["components"])),
+                                           value=gan.get("components", DEFAULTS["components"]),
+                                           description="generator noise", style=style),
             "lr": log_slider(gan.get("lr", DEFAULTS["lr"]), "generator lr"),
             "lr_critic": log_slider(gan.get("lr_critic", DEFAULTS["lr_critic"]), "critic lr"),
             "critic_steps": widgets.IntSlider(value=gan.get("critic_steps", DEFAULTS["critic_steps"]), min=1,
@@ -107,7 +117,7 @@ class BoundaryLab:
 
     def _wire(self) -> None:
         c, on = self.controls, self._guard
-        for name in ("target", "divergence"):
+        for name in ("target", "divergence", "components"):
             c[name].observe(on(lambda _: self._new_gan()), "value")
         c["generator_loss"].observe(on(self._set_loss), "value")
         for name in ("lr", "lr_critic", "critic_steps", "batch_size"):
@@ -130,7 +140,8 @@ class BoundaryLab:
         c = self.controls
         self.target = self.custom.get(c["target"].value) or get_target(c["target"].value)
         opts = {**self.options, "lr": c["lr"].value, "lr_critic": c["lr_critic"].value,
-                "critic_steps": c["critic_steps"].value, "batch_size": c["batch_size"].value}
+                "critic_steps": c["critic_steps"].value, "batch_size": c["batch_size"].value,
+                "components": c["components"].value}
         self.gan = ContinuousGAN(self.target, c["divergence"].value, c["generator_loss"].value,
                                  seed=self.seed, n_show=256, **opts)
         self.display.real_.set_offsets(self.target.sample(256, self.seed + 1).numpy())
