@@ -29,11 +29,12 @@ from ..models.continuous import MLPCritic, MLPGenerator
 from ..weights import log_partition_global
 from .common import (History, NonFiniteError, TrainResult, check_finite, positive_float, positive_int,
                      progress as progress_bar, take_snapshot, warn_stopped)
+# generator_loss_gradient and optimise_q_on_grid are re-exported: notebook 05 imports them from here
+from .fixed_critic import GENERATOR_LOSSES, check_loss as _check_loss, generator_loss_gradient, optimise_q_on_grid
 
 __all__ = ["GENERATOR_LOSSES", "DEFAULTS", "ContinuousGAN", "train_continuous", "generator_loss_gradient",
            "optimise_q_on_grid"]
 
-GENERATOR_LOSSES = ("boundary_seeking", "boundary_seeking_log_z", "non_saturating", "minimax")
 
 # Defaults from sweeps on the ring of 8 (σ = 0.05; benchmarks/continuous.py): the issue's learning rates
 # (G 1e-4, critic 1e-3) and batch 256; a generator with 2-D Gaussian noise plus a 128-way component code
@@ -246,34 +247,6 @@ class ContinuousGAN:
         return snap
 
 
-def generator_loss_gradient(critic, x, divergence="gan", generator_loss: str = "boundary_seeking",
-                            log_z=None) -> torch.Tensor:
-    r"""$\nabla_x \ell(x)$ for each point (n, d): the gradient of each sample's own generator-loss term.
-
-    ``critic`` is any function (n, d) → (n,) of raw outputs, e.g. the fixed logistic critic
-    ``lambda x: 0.8 * x[:, 0]`` of the paper's 1-D example (bgan-math.md §4.5). The generator moves its
-    samples along $-\nabla_x\ell$ (chain rule through $G$). BGAN: $V\nabla_xV$, zero on the boundary;
-    non-saturating: $-\sigma(-V)\nabla_xV$ (GAN), never zero.
-    """
-    div, name = get_divergence(divergence), _check_loss(generator_loss)
-    x = as_tensor(x, "x").detach().clone().requires_grad_(True)
-    v = critic(x)                                                                     # (n,)
-    if name == "boundary_seeking_log_z":
-        log_z = log_partition_global(div.log_weight(v.detach())) if log_z is None else log_z
-        loss = losses.boundary_seeking_loss(div, v, log_z=log_z)
-    else:
-        loss = {"boundary_seeking": losses.boundary_seeking_loss, "non_saturating": losses.non_saturating_loss,
-                "minimax": losses.minimax_loss}[name](div, v)
-    (grad,) = torch.autograd.grad(loss * len(x), x)       # mean → sum: each sample's own gradient
-    return grad
-
-
-def _check_loss(name: str) -> str:
-    if name not in GENERATOR_LOSSES:
-        raise ValueError(f"generator_loss must be one of {list(GENERATOR_LOSSES)}; got {name!r}")
-    return name
-
-
 def _check_options(o: dict) -> None:
     for key in ("data_init", "skip"):
         if not isinstance(o[key], bool):
@@ -320,29 +293,3 @@ def train_continuous(data, divergence="gan", generator_loss: str = "boundary_see
               "seed": seed, **gan.options}
     return TrainResult(gan.generator, gan.critic, gan.history, gan.snapshots, config, stopped,
                        time.perf_counter() - start)
-
-
-def optimise_q_on_grid(v, generator_loss: str = "minimax", divergence="gan", steps: int = 300,
-                       lr: float = 0.1) -> torch.Tensor:
-    r"""Minimise a generator loss over a *free* distribution $Q = \mathrm{softmax}(\eta)$ on a grid, critic fixed.
-
-    ``v`` (K,): the critic's raw outputs at the K grid points. The loss is $\mathbb E_Q[\ell(V)]$, linear
-    in $Q$, so its minimum is a point mass on $\arg\min_x \ell(V(x))$ (bgan-math.md §4.1, §10.14). For
-    ``"minimax"`` ($\ell = -f^*(g_f(V))$, decreasing in V) that is the critic's maximum; for
-    ``"boundary_seeking"`` ($\tfrac12(\log w)^2$) it is the boundary $w = 1$. Returns Q over steps (steps+1, K).
-    """
-    v = as_tensor(v, "v").detach()
-    eta = torch.zeros_like(v, requires_grad=True)                                  # uniform start
-    opt = torch.optim.Adam([eta], lr=positive_float(lr, "lr"))
-    div, name = get_divergence(divergence), _check_loss(generator_loss)
-    ell = {"boundary_seeking": lambda u: 0.5 * div.log_weight(u) ** 2,
-           "non_saturating": lambda u: -div.activation(u),
-           "minimax": lambda u: -div.conjugate_of_activation(u)}[name.replace("_log_z", "")](v)   # (K,)
-    history = [torch.softmax(eta, 0).detach().clone()]
-    for _ in range(positive_int(steps, "steps", 0)):
-        loss = (torch.softmax(eta, 0) * ell).sum()
-        opt.zero_grad()
-        loss.backward()
-        opt.step()
-        history.append(torch.softmax(eta, 0).detach().clone())
-    return torch.stack(history)                                                     # (steps+1, K)
