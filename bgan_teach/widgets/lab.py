@@ -57,12 +57,12 @@ class BoundaryLab:
     """The lab. ``.controls`` (dict of widgets), ``.display`` (BoundaryDisplay), ``.box`` (the layout), ``.gan``."""
 
     def __init__(self, target="ring", divergence: str = "gan", generator_loss: str = "boundary_seeking",
-                 seed: int = 0, steps_per_tick: int = 20, **options):
+                 seed: int = 0, steps_per_tick: int = 20, figure_key: str = "boundary_lab", **options):
         self.seed, self.options = seed, options
         self.custom = {target.name: target} if isinstance(target, Toy2D) else {}     # your own points
         target = target.name if isinstance(target, Toy2D) else target
         self.display = BoundaryDisplay(EXTENT, n_grid=50, n_arrows=48, arrow_length=0.35)
-        self.fig, ax = figure("boundary_lab", figsize=(5.0, 5.0), dpi=72)      # ~360 px: fast redraws
+        self.fig, ax = figure(figure_key, figsize=(5.0, 5.0), dpi=72)          # ~360 px: fast redraws
         self.display.plot(ax, legend=False)
         self.fig.subplots_adjust(0.01, 0.01, 0.99, 0.95)
         self.controls = self._make_controls(target, divergence, generator_loss, steps_per_tick)
