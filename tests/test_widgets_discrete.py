@@ -39,6 +39,23 @@ def test_scrubber_moves_artists_in_place(run):
     assert "step 40" in d.model.ax.get_title()
 
 
+def test_js_curve_labels_one_two_five_and_no_minor_ticks(run):
+    """Check the log-scale JS axis: labelled ticks only at 1, 2, 5 × 10^k (plain numbers), no minor ticks."""
+    g, r = run
+    ax = grid_scrubber(r, g.probs(), g.extent_box()).display.curve.ax
+    assert ax.get_yscale() == "log" and len(ax.yaxis.get_minorticklocs()) == 0
+    ax.figure.canvas.draw()
+    lo, hi = ax.get_ylim()
+    ticks = [t for t in ax.get_yticks() if lo <= t <= hi]
+    if hi / lo >= 5:                  # a narrower range falls back to linear ticks (matplotlib's LogLocator)
+        assert ticks and all(round(t / 10 ** np.floor(np.log10(t)), 6) in (1.0, 2.0, 5.0) for t in ticks)
+    ax.set_ylim(0.01, 1.0)
+    ax.figure.canvas.draw()
+    assert [round(t, 6) for t in ax.get_yticks() if 0.01 <= t <= 1.0] == [0.01, 0.02, 0.05, 0.1, 0.2, 0.5, 1.0]
+    labels = [t.get_text() for t in ax.get_yticklabels() if t.get_text()]
+    assert labels and all("10^" not in s and "e" not in s for s in labels)
+
+
 def test_scrubber_needs_target_snapshots():
     """Check that a run without target tables is refused with a clear message."""
     data = ring_grid(8).sample(100, torch.Generator().manual_seed(0))

@@ -13,6 +13,7 @@ Tables are indexed ``[x-cell, y-cell]`` (position 0 horizontal), drawn with ``im
 from __future__ import annotations
 
 import numpy as np
+from matplotlib.ticker import FormatStrFormatter, LogLocator, NullLocator
 
 __all__ = ["TableDisplay", "LogWeightDisplay", "CurveDisplay", "GridTrainingDisplay", "WeightBarsDisplay",
            "plot_js_curves", "format_table"]
@@ -77,6 +78,10 @@ class CurveDisplay:
         self.marker_ = ax.axvline(steps[0] if len(steps) else 0, color="k", lw=1)
         if log and keep.any() and (values[keep] > 0).all():
             ax.set_yscale("log")
+            # labelled ticks at 1, 2, 5 × 10^k and no minor ticks: readable, and fewer texts to lay out per redraw
+            ax.yaxis.set_major_locator(LogLocator(base=10, subs=(1.0, 2.0, 5.0)))
+            ax.yaxis.set_major_formatter(FormatStrFormatter("%g"))
+            ax.yaxis.set_minor_locator(NullLocator())
         ax.set(xlabel="step", ylabel=label)
         ax.legend(fontsize=7, loc="upper right")
 
