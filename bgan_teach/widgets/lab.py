@@ -97,7 +97,7 @@ class BoundaryLab:
                                                description="generator loss", style=style),
             "components": widgets.Dropdown(options=_noise_options(gan.get("components", DEFAULTS["components"])),
                                            value=gan.get("components", DEFAULTS["components"]),
-                                           description="generator noise", style=style),
+                                           description="generator noise", style=style, layout=lay),
             "lr": log_slider(gan.get("lr", DEFAULTS["lr"]), "generator lr"),
             "lr_critic": log_slider(gan.get("lr_critic", DEFAULTS["lr_critic"]), "critic lr"),
             "critic_steps": widgets.IntSlider(value=gan.get("critic_steps", DEFAULTS["critic_steps"]), min=1,
