@@ -42,3 +42,14 @@ def test_exported_page_shows_frozen_figure_without_widget_manager():
     page = HTMLExporter(template_name="lab").from_notebook_node(nb)[0]
     assert "data:image/png;base64,QUJD" in page
     assert "application/vnd.jupyter.widget-state+json" not in page
+
+
+def test_mathjax_is_copied_beside_the_pages(tmp_path):
+    """Check that the tour copies MathJax next to its pages and points the exporter at that copy (relative URL)."""
+    settings = tour.mathjax_settings(tmp_path)
+    assert settings["mathjax_url"].startswith("mathjax/MathJax.js?config=")
+    assert (tmp_path / "mathjax" / "MathJax.js").is_file()
+    config = settings["mathjax_url"].split("config=")[1].split(",")[0]
+    assert (tmp_path / "mathjax" / "config" / f"{config}.js").is_file()
+    page = HTMLExporter(template_name="lab", **settings).from_notebook_node(nbformat.v4.new_notebook())[0]
+    assert 'src="mathjax/MathJax.js?config=' in page and "libs/mathjax" not in page

@@ -14,6 +14,7 @@ import html
 import json
 import os
 import re
+import shutil
 import sys
 import time
 from pathlib import Path
@@ -87,9 +88,24 @@ def write_index(out: Path, rows: list[dict], fast: bool, total_s: float) -> None
     (out / "timings.json").write_text(json.dumps(timings, indent=2) + "\n")
 
 
+def mathjax_settings(out: Path) -> dict:
+    """Copy MathJax 2.7 (the ``jupyter-server-mathjax`` package) beside the pages so their LaTeX renders offline.
+
+    Returns the exporter's ``mathjax_url``; without the package: ``{}`` (nbconvert's CDN default) and a warning.
+    """
+    try:
+        import jupyter_server_mathjax
+    except ImportError:
+        print("tour: jupyter-server-mathjax is not installed; pages load MathJax from a CDN", flush=True)
+        return {}
+    shutil.copytree(Path(jupyter_server_mathjax.__file__).parent / "static", out / "mathjax", dirs_exist_ok=True)
+    return {"mathjax_url": "mathjax/MathJax.js?config=TeX-AMS-MML_HTMLorMML-full,Safe"}
+
+
 def build(paths: list[Path], out: Path, fast: bool, timeout: int) -> list[dict]:
     out.mkdir(parents=True, exist_ok=True)
-    exporter, rows, start = HTMLExporter(template_name="lab"), [], time.perf_counter()
+    exporter = HTMLExporter(template_name="lab", **mathjax_settings(out))
+    rows, start = [], time.perf_counter()
     for path in paths:
         print(f"tour: running {path.name} ...", flush=True)
         nb, seconds, error = execute(path, timeout)
