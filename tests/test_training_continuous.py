@@ -190,6 +190,28 @@ def test_bad_arguments(kwargs, match):
         train_continuous(ring(), progress=False, **{"steps": 1, **kwargs})
 
 
+def test_device_option_cpu_matches_default_and_returns_cpu_tensors():
+    """Check device='cpu' gives the default's result, views come back on the CPU, a bad device raises."""
+    a = train_continuous(ring(), steps=5, seed=1, progress=False, **SMALL)
+    b = train_continuous(ring(), steps=5, seed=1, progress=False, device=torch.device("cpu"), **SMALL)
+    assert a.history.rows == b.history.rows
+    gan = ContinuousGAN(ring(), seed=0, device="cpu", **SMALL)
+    assert gan.sample(4).device.type == "cpu" and gan.loss_gradient(torch.zeros(3, 2)).shape == (3, 2)
+    with pytest.raises(ValueError, match="device"):
+        ContinuousGAN(ring(), device="not-a-device")
+
+
+@pytest.mark.skipif(not torch.cuda.is_available(), reason="no CUDA device here")
+def test_cuda_trains_and_hands_back_cpu_arrays():
+    """Check training on CUDA: networks there, samples, gradients and snapshots back on the CPU."""
+    res = train_continuous(ring(), steps=5, seed=0, progress=False, device="cuda", **SMALL)
+    assert next(res.generator.parameters()).is_cuda
+    assert all(v.device.type == "cpu" for v in res.snapshots[-1].generator_state.values())
+    gan = ContinuousGAN(ring(), seed=0, device="cuda", **SMALL)
+    gan.train(2)
+    assert gan.sample(4).device.type == "cpu" and gan.loss_gradient(torch.zeros(3, 2)).device.type == "cpu"
+
+
 @pytest.mark.parametrize("data, match", [(torch.zeros(5), "shape"), (torch.tensor([[0.0, float("nan")]] * 3), "finite"),
                                          ("abc", "data must")])
 def test_bad_data(data, match):

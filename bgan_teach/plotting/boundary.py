@@ -28,6 +28,13 @@ __all__ = ["BoundaryDisplay", "RESPONSES", "image_grid"]
 RESPONSES = {"D": (0.0, 1.0, r"$D(x)=\sigma(V)$"), "log_w": (-5.0, 5.0, r"$\log w(x)$ (clipped)")}
 
 
+def _device(module) -> torch.device:
+    """Where a module's parameters live (CPU for a parameter-free function)."""
+    params = getattr(module, "parameters", None)
+    first = next(iter(params()), None) if callable(params) else None
+    return first.device if first is not None else torch.device("cpu")
+
+
 class BoundaryDisplay:
     """Critic heatmap, w = 1 boundary, points, gradient arrows and manifold on a fixed square ``extent``."""
 
@@ -51,7 +58,7 @@ class BoundaryDisplay:
     @torch.no_grad()
     def critic_grid(self, critic, divergence) -> tuple[np.ndarray, np.ndarray]:
         """(log w, response) on the grid, each (G, G). D = σ(V) is only drawn, never logged."""
-        v = critic(self.grid_points).view(self.n_grid, self.n_grid)               # (G, G)
+        v = critic(self.grid_points.to(_device(critic))).cpu().view(self.n_grid, self.n_grid)   # (G, G)
         log_w = divergence.log_weight(v).double().numpy()
         if self.response == "D":
             return log_w, torch.sigmoid(v).double().numpy()
@@ -78,12 +85,13 @@ class BoundaryDisplay:
         if generator.noise_dim > 1:
             eps[1, ..., 0], eps[1, ..., 1] = b, a
         eps = eps.view(-1, generator.noise_dim)                                 # (2·L·P, d_z)
+        dev = _device(generator)
         if not k:
-            return generator(eps).view(2 * n_lines, n_points, -1)[..., :2].numpy()
+            return generator(eps.to(dev)).cpu().view(2 * n_lines, n_points, -1)[..., :2].numpy()
         shown = torch.linspace(0, k - 1, min(k, 16)).round().long()            # (C,)
         comp = shown.repeat_interleave(len(eps))                               # (C·2·L·P,)
-        z = generator.inputs(eps.repeat(len(shown), 1), comp)
-        return generator(z).view(len(shown) * 2 * n_lines, n_points, -1)[..., :2].numpy()
+        z = generator.inputs(eps.repeat(len(shown), 1), comp).to(dev)
+        return generator(z).cpu().view(len(shown) * 2 * n_lines, n_points, -1)[..., :2].numpy()
 
     def arrows(self, gan, x_fake: torch.Tensor) -> np.ndarray:
         r"""$-\nabla_x\ell_G$ at the first ``n_arrows`` points, scaled so the longest has ``arrow_length``."""

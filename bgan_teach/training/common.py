@@ -71,7 +71,7 @@ class Snapshot:
 
 
 def take_snapshot(step: int, generator: torch.nn.Module, critic: torch.nn.Module, **extras) -> Snapshot:
-    clone = lambda module: {k: v.detach().clone() for k, v in module.state_dict().items()}  # noqa: E731
+    clone = lambda module: {k: v.detach().to("cpu", copy=True) for k, v in module.state_dict().items()}  # noqa: E731
     return Snapshot(step, clone(generator), clone(critic), extras)
 
 

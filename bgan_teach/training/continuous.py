@@ -61,8 +61,9 @@ class ContinuousGAN:
     """Stepper over a generator/critic pair. ``data``: a FloatTensor (N, d) or a target with ``.sample(n, gen)``."""
 
     def __init__(self, data, divergence="gan", generator_loss: str = "boundary_seeking", *, seed: int = 0,
-                 n_show: int = 512, **options):
+                 n_show: int = 512, device: str | torch.device = "cpu", **options):
         self.data, self.dim = _check_data(data)
+        self.device = _check_device(device)
         self.divergence = get_divergence(divergence)
         self.generator_loss = _check_loss(generator_loss)
         unknown = set(options) - set(DEFAULTS)
@@ -82,10 +83,14 @@ class ContinuousGAN:
         self.critic = MLPCritic(self.dim, o["hidden"], o["layers"], seed=self.seed + 10_000)
         if o["data_init"]:
             self._match_data_moments()
+        # Networks live on ``device``; noise and data are drawn on the CPU (same seed, same numbers on any
+        # device) and moved there; everything handed back (samples, gradients, snapshots' arrays) is on the CPU.
+        self.generator.to(self.device)
+        self.critic.to(self.device)
         self.opt_g = torch.optim.Adam(self.generator.parameters(), lr=o["lr"], betas=o["betas"])
         self.opt_d = torch.optim.Adam(self.critic.parameters(), lr=o["lr_critic"], betas=o["betas"])
         self.rng = make_generator(self.seed)
-        self.z_show = self.generator.noise(self.n_show, make_generator(self.seed + 20_000))   # fixed noise
+        self.z_show = self.generator.noise(self.n_show, make_generator(self.seed + 20_000)).to(self.device)
         self.history, self.snapshots = History(), []
         self.steps = self.critic_steps_done = 0
         self.log_z = None
@@ -149,11 +154,12 @@ class ContinuousGAN:
         n = n or self.options["batch_size"]
         if isinstance(self.data, torch.Tensor):
             idx = torch.randint(len(self.data), (n,), generator=self.rng)
-            return self.data[idx]                                             # (B, d)
-        return self.data.sample(n, self.rng)
+            return self.data[idx].to(self.device)                             # (B, d)
+        return self.data.sample(n, self.rng).to(self.device)
 
     def fake_batch(self, n: int | None = None) -> torch.Tensor:
-        return self.generator(self.generator.noise(n or self.options["batch_size"], self.rng))   # (B, d)
+        z = self.generator.noise(n or self.options["batch_size"], self.rng).to(self.device)
+        return self.generator(z)                                                   # (B, d)
 
     # --- one update each -------------------------------------------------------------------
     def critic_step(self) -> dict[str, float]:
@@ -231,12 +237,13 @@ class ContinuousGAN:
     def sample(self, n: int | None = None) -> torch.Tensor:
         """Generated points on the fixed display noise (first n of ``n_show``), no gradient. (n, d)"""
         with torch.no_grad():
-            return self.generator(self.z_show[:n] if n else self.z_show)
+            return self.generator(self.z_show[:n] if n else self.z_show).cpu()
 
     def loss_gradient(self, x: torch.Tensor) -> torch.Tensor:
         r"""$\nabla_x \ell(x)$ (n, d) of the active generator loss under the current critic; see
         :func:`generator_loss_gradient`."""
-        return generator_loss_gradient(self.critic, x, self.divergence, self.generator_loss, self.log_z)
+        x = torch.as_tensor(x).to(self.device)
+        return generator_loss_gradient(self.critic, x, self.divergence, self.generator_loss, self.log_z).cpu()
 
     def snapshot(self, views=None):
         """Store weights and ``x_fake`` (fixed noise) plus ``views(self)`` extras for instant scrubbing."""
@@ -245,6 +252,13 @@ class ContinuousGAN:
         snap.extras.update(extras)
         self.snapshots.append(snap)
         return snap
+
+
+def _check_device(device) -> torch.device:
+    try:
+        return torch.device(device)
+    except (RuntimeError, TypeError) as err:
+        raise ValueError(f"device must be a torch device such as 'cpu' or 'cuda'; got {device!r}") from err
 
 
 def _check_options(o: dict) -> None:
@@ -269,19 +283,20 @@ def _check_options(o: dict) -> None:
 def train_continuous(data, divergence="gan", generator_loss: str = "boundary_seeking", steps: int = 3000,
                      batch_size: int | None = None, lr: float | None = None, critic_steps: int | None = None,
                      seed: int = 0, snapshot_every: int | None = None, progress: bool = True,
-                     views=None, **options) -> TrainResult:
+                     views=None, device: str | torch.device = "cpu", **options) -> TrainResult:
     r"""Train a continuous GAN on ``data`` (FloatTensor (N, d) or a 2-D target) and return a ``TrainResult``.
 
     ``lr`` is the generator's learning rate (``lr_critic=`` the critic's); other options (``noise_dim``,
     ``components``, ``component_spread``, ``hidden``, ``layers``, ``penalty``, ``log_z_gamma``, ``betas``)
     default to :data:`DEFAULTS`; ``components=0`` gives the paper's Gaussian-noise generator.
     ``snapshot_every=None`` takes about 20 snapshots (always one at step 0 and one at the end).
+    ``device`` (e.g. ``"cuda"``) holds the networks; the toys train fastest on the CPU.
     Same seed → same result on CPU. NaN/inf stops training with a warning; the history is kept.
     """
     for key, value in (("batch_size", batch_size), ("lr", lr), ("critic_steps", critic_steps)):
         if value is not None:
             options[key] = value
-    gan = ContinuousGAN(data, divergence, generator_loss, seed=seed, **options)
+    gan = ContinuousGAN(data, divergence, generator_loss, seed=seed, device=device, **options)
     steps = positive_int(steps, "steps", 0)
     every = snapshot_every or max(1, steps // 20)
     start = time.perf_counter()
