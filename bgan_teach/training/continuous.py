@@ -290,7 +290,7 @@ def train_continuous(data, divergence="gan", generator_loss: str = "boundary_see
     ``components``, ``component_spread``, ``hidden``, ``layers``, ``penalty``, ``log_z_gamma``, ``betas``)
     default to :data:`DEFAULTS`; ``components=0`` gives the paper's Gaussian-noise generator.
     ``snapshot_every=None`` takes about 20 snapshots (always one at step 0 and one at the end).
-    ``device`` (e.g. ``"cuda"``) holds the networks; the toys train fastest on the CPU.
+    ``device`` (e.g. ``"cuda"``) holds the networks (noise and data are drawn on the CPU, results come back there).
     Same seed → same result on CPU. NaN/inf stops training with a warning; the history is kept.
     """
     for key, value in (("batch_size", batch_size), ("lr", lr), ("critic_steps", critic_steps)):
