@@ -4,11 +4,9 @@ Slider moves only mutate artists from the precomputed snapshot views (no network
 """
 from __future__ import annotations
 
-import ipywidgets as W
-
 from ..plotting.digits import DigitsTrainingDisplay
 from ..plotting.figures import figure
-from .panel import Lab, assemble, on_value
+from .panel import Lab, snapshot_lab
 
 __all__ = ["digits_scrubber"]
 
@@ -27,16 +25,12 @@ def digits_scrubber(runs: dict[str, list[dict]], num_categories: int = 2, key: s
     displays = {name: DigitsTrainingDisplay(row, views, num_categories, title=name)
                 for (name, views), row in zip(runs.items(), axes)}
     fig.tight_layout()
-    last = min(len(views) for views in runs.values()) - 1
-    slider = W.IntSlider(value=last, min=0, max=last, description="snapshot", continuous_update=True)
+    n = min(len(views) for views in runs.values())
 
     def show(index: int) -> None:
         for display in displays.values():
             display.update(index, draw=False)
         fig.canvas.draw_idle()
 
-    show(last)
-    controls = {"snapshot": slider}
-    box, refresh = assemble(controls, fig)
-    on_value(slider, show, refresh)
-    return Lab(controls, displays, box)
+    show(n - 1)
+    return snapshot_lab(fig, n, show, displays)

@@ -9,7 +9,7 @@ import numpy as np
 
 from ..plotting.discrete import GridTrainingDisplay, WeightBarsDisplay
 from ..plotting.figures import figure
-from .panel import Lab, assemble, on_value
+from .panel import Lab, assemble, on_value, snapshot_lab
 
 __all__ = ["grid_scrubber", "weight_bars_lab"]
 
@@ -23,18 +23,13 @@ def grid_scrubber(result, target, extent=None, references: dict | None = None, k
     fig, axes = figure(key, ncols=4, figsize=(14, 3.4), dpi=72, gridspec_kw={"width_ratios": [1, 1, 1, 1.5]})
     display = GridTrainingDisplay(axes, target, result, extent, references)
     fig.tight_layout()
-    last = len(result.snapshots) - 1
-    slider = W.IntSlider(value=last, min=0, max=last, description="snapshot", continuous_update=True)
 
     def show(index: int) -> None:
         display.update(index)
         fig.canvas.draw_idle()
 
-    show(last)
-    controls = {"snapshot": slider}
-    box, refresh = assemble(controls, fig)
-    on_value(slider, show, refresh)
-    return Lab(controls, display, box)
+    show(len(result.snapshots) - 1)
+    return snapshot_lab(fig, len(result.snapshots), show, display)
 
 
 def weight_bars_lab(log_w, num_z: int = 4, key: str = "weight_bars") -> Lab:

@@ -12,7 +12,7 @@ import ipywidgets as W
 
 from ..plotting.figures import in_notebook, interactive
 
-__all__ = ["Lab", "Panel", "assemble", "on_value"]
+__all__ = ["Lab", "Panel", "assemble", "on_value", "snapshot_lab"]
 
 
 @dataclass
@@ -68,3 +68,13 @@ def on_value(widget: W.Widget, callback: Callable[[Any], None], refresh: Callabl
         refresh()
 
     widget.observe(handler, names="value")
+
+
+def snapshot_lab(fig, n_snapshots: int, show: Callable[[int], None], display: Any) -> Lab:
+    """A "snapshot" slider over ``n_snapshots`` recorded states, starting at the last: ``show(index)`` then refresh."""
+    last = n_snapshots - 1
+    slider = W.IntSlider(value=last, min=0, max=last, description="snapshot", continuous_update=True)
+    controls = {"snapshot": slider}
+    box, refresh = assemble(controls, fig)
+    on_value(slider, show, refresh)
+    return Lab(controls, display, box)

@@ -4,11 +4,9 @@ Slider moves only mutate artists from precomputed snapshot views; no network is 
 """
 from __future__ import annotations
 
-import ipywidgets as W
-
 from ..plotting.figures import figure
 from ..plotting.text import TextTrainingDisplay
-from .panel import Lab, assemble, on_value
+from .panel import Lab, snapshot_lab
 
 __all__ = ["text_scrubber", "views_of"]
 
@@ -30,9 +28,4 @@ def text_scrubber(views: list[dict], reference: dict | None = None, key: str = "
     fig, axes = figure(key, ncols=2, figsize=(12, 3.6), gridspec_kw={"width_ratios": [1, 1.6]})
     display = TextTrainingDisplay(axes, views, reference, title)
     fig.tight_layout()
-    last = len(views) - 1
-    slider = W.IntSlider(value=last, min=0, max=last, description="snapshot", continuous_update=True)
-    controls = {"snapshot": slider}
-    box, refresh = assemble(controls, fig)
-    on_value(slider, display.update, refresh)
-    return Lab(controls, display, box)
+    return snapshot_lab(fig, len(views), display.update, display)
