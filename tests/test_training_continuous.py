@@ -218,3 +218,20 @@ def test_bad_data(data, match):
     """Check that data of the wrong shape or with NaN raises ValueError."""
     with pytest.raises(ValueError, match=match):
         ContinuousGAN(data)
+
+
+def test_generator_loss_of_dispatches_and_needs_log_z():
+    """Check generator_loss_of against the closed forms (GAN: ½V², softplus(-V), -softplus(V), ½(V-logZ)²)."""
+    from bgan_teach.training.fixed_critic import generator_loss_of
+
+    v = torch.tensor([-3.0, 0.0, 2.0], dtype=torch.float64)
+    sp = torch.nn.functional.softplus
+    torch.testing.assert_close(generator_loss_of("boundary_seeking", "gan", v), 0.5 * (v**2).mean())
+    torch.testing.assert_close(generator_loss_of("non_saturating", "gan", v), sp(-v).mean())
+    torch.testing.assert_close(generator_loss_of("minimax", "gan", v), -sp(v).mean())
+    torch.testing.assert_close(generator_loss_of("boundary_seeking_log_z", "gan", v, log_z=torch.tensor(0.5, dtype=torch.float64)),
+                               0.5 * ((v - 0.5) ** 2).mean())
+    with pytest.raises(ValueError, match="log_z"):
+        generator_loss_of("boundary_seeking_log_z", "gan", v)
+    with pytest.raises(ValueError, match="generator_loss"):
+        generator_loss_of("wgan", "gan", v)

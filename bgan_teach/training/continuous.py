@@ -30,7 +30,8 @@ from ..weights import log_partition_global
 from .common import (History, NonFiniteError, TrainResult, check_finite, positive_float, positive_int,
                      progress as progress_bar, take_snapshot, warn_stopped)
 # generator_loss_gradient and optimise_q_on_grid are re-exported: notebook 05 imports them from here
-from .fixed_critic import GENERATOR_LOSSES, check_loss as _check_loss, generator_loss_gradient, optimise_q_on_grid
+from .fixed_critic import (GENERATOR_LOSSES, check_loss as _check_loss, generator_loss_gradient, generator_loss_of,
+                           optimise_q_on_grid)
 
 __all__ = ["GENERATOR_LOSSES", "DEFAULTS", "ContinuousGAN", "train_continuous", "generator_loss_gradient",
            "optimise_q_on_grid"]
@@ -183,16 +184,10 @@ class ContinuousGAN:
     def generator_loss_value(self, v_fake: torch.Tensor, update_log_z: bool = False) -> torch.Tensor:
         """The active generator loss (scalar) on critic outputs ``v_fake`` of generated points."""
         name, div = self.generator_loss, self.divergence
-        if name == "boundary_seeking":
-            return losses.boundary_seeking_loss(div, v_fake)
-        if name == "boundary_seeking_log_z":
-            if update_log_z or self.log_z is None:
-                log_beta = log_partition_global(div.log_weight(v_fake.detach()))      # log β̂ of this batch
-                self.log_z = losses.ema(self.log_z, log_beta, self.options["log_z_gamma"])
-            return losses.boundary_seeking_loss(div, v_fake, log_z=self.log_z)
-        if name == "non_saturating":
-            return losses.non_saturating_loss(div, v_fake)
-        return losses.minimax_loss(div, v_fake)
+        if name == "boundary_seeking_log_z" and (update_log_z or self.log_z is None):
+            log_beta = log_partition_global(div.log_weight(v_fake.detach()))              # log β̂ of this batch
+            self.log_z = losses.ema(self.log_z, log_beta, self.options["log_z_gamma"])
+        return generator_loss_of(name, div, v_fake, self.log_z)
 
     def generator_step(self) -> dict[str, float]:
         """One Adam step on the generator loss; appends a history row (one row per generator step)."""

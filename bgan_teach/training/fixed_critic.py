@@ -14,9 +14,23 @@ from ..divergences import get as get_divergence
 from ..weights import log_partition_global
 from .common import positive_float, positive_int
 
-__all__ = ["GENERATOR_LOSSES", "check_loss", "generator_loss_gradient", "optimise_q_on_grid"]
+__all__ = ["GENERATOR_LOSSES", "check_loss", "generator_loss_of", "generator_loss_gradient", "optimise_q_on_grid"]
 
 GENERATOR_LOSSES = ("boundary_seeking", "boundary_seeking_log_z", "non_saturating", "minimax")
+
+
+def generator_loss_of(name: str, divergence, v_fake: torch.Tensor, log_z=None) -> torch.Tensor:
+    """The generator loss ``name`` (scalar, mean over samples) on raw critic outputs ``v_fake`` (n,).
+
+    ``log_z`` is used by ``"boundary_seeking_log_z"`` only (required there).
+    """
+    div = get_divergence(divergence)
+    if check_loss(name) == "boundary_seeking_log_z":
+        if log_z is None:
+            raise ValueError("boundary_seeking_log_z needs log_z (an estimate of log Z)")
+        return losses.boundary_seeking_loss(div, v_fake, log_z=log_z)
+    return {"boundary_seeking": losses.boundary_seeking_loss, "non_saturating": losses.non_saturating_loss,
+            "minimax": losses.minimax_loss}[name](div, v_fake)
 
 
 def generator_loss_gradient(critic, x, divergence="gan", generator_loss: str = "boundary_seeking",
@@ -31,12 +45,9 @@ def generator_loss_gradient(critic, x, divergence="gan", generator_loss: str = "
     div, name = get_divergence(divergence), check_loss(generator_loss)
     x = as_tensor(x, "x").detach().clone().requires_grad_(True)
     v = critic(x)                                                                     # (n,)
-    if name == "boundary_seeking_log_z":
-        log_z = log_partition_global(div.log_weight(v.detach())) if log_z is None else log_z
-        loss = losses.boundary_seeking_loss(div, v, log_z=log_z)
-    else:
-        loss = {"boundary_seeking": losses.boundary_seeking_loss, "non_saturating": losses.non_saturating_loss,
-                "minimax": losses.minimax_loss}[name](div, v)
+    if name == "boundary_seeking_log_z" and log_z is None:
+        log_z = log_partition_global(div.log_weight(v.detach()))                    # this batch's log β̂
+    loss = generator_loss_of(name, div, v, log_z)
     (grad,) = torch.autograd.grad(loss * len(x), x)       # mean → sum: each sample's own gradient
     return grad
 
