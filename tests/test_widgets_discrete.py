@@ -89,3 +89,14 @@ def test_format_table():
     text = format_table([{"name": "gan", "js": 0.012345, "step": None}], digits=3)
     lines = text.splitlines()
     assert lines[0].split() == ["name", "js", "step"] and lines[2].split() == ["gan", "0.012", "—"]
+
+
+def test_scrubber_titles_fit_inside_the_figure(run):
+    """Check that the two-line generator title is not cut off at the top (tight_layout needs a second pass)."""
+    g, r = run
+    d = grid_scrubber(r, g.probs(), g.extent_box()).display
+    fig = d.model.ax.figure
+    fig.canvas.draw()
+    renderer = fig.canvas.get_renderer()
+    for ax in (d.target.ax, d.model.ax, d.critic.ax):
+        assert ax.title.get_window_extent(renderer).y1 <= fig.bbox.height

@@ -54,3 +54,16 @@ def figure(key: str, **subplots_kw):
         fig.canvas.header_visible = False
     _FIGURES[key] = fig
     return fig, axes
+
+
+def tight_layout(fig, passes: int = 3) -> None:
+    """``fig.tight_layout()`` until the margins stop moving (at most ``passes`` times).
+
+    Axes with a locked aspect (``imshow``) change shape after the first pass, which moves their titles;
+    one pass alone can leave a two-line title cut off at the top.
+    """
+    for _ in range(passes):
+        before = tuple(vars(fig.subplotpars).values())
+        fig.tight_layout()
+        if tuple(vars(fig.subplotpars).values()) == before:
+            break

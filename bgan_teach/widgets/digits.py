@@ -5,7 +5,7 @@ Slider moves only mutate artists from the precomputed snapshot views (no network
 from __future__ import annotations
 
 from ..plotting.digits import DigitsTrainingDisplay
-from ..plotting.figures import figure
+from ..plotting.figures import figure, tight_layout
 from .panel import Lab, snapshot_lab
 
 __all__ = ["digits_scrubber"]
@@ -24,7 +24,7 @@ def digits_scrubber(runs: dict[str, list[dict]], num_categories: int = 2, key: s
                        gridspec_kw={"width_ratios": [1, 1.2, 1.4]})
     displays = {name: DigitsTrainingDisplay(row, views, num_categories, title=name)
                 for (name, views), row in zip(runs.items(), axes)}
-    fig.tight_layout()
+    tight_layout(fig)
     n = min(len(views) for views in runs.values())
 
     def show(index: int) -> None:

@@ -8,7 +8,7 @@ import ipywidgets as W
 import numpy as np
 
 from ..plotting.discrete import GridTrainingDisplay, WeightBarsDisplay
-from ..plotting.figures import figure
+from ..plotting.figures import figure, tight_layout
 from .panel import Lab, assemble, on_value, snapshot_lab
 
 __all__ = ["grid_scrubber", "weight_bars_lab"]
@@ -22,7 +22,7 @@ def grid_scrubber(result, target, extent=None, references: dict | None = None, k
     # dpi 72 (like the 2-D lab): half the pixels of the default 100 to rasterise, encode and send per move
     fig, axes = figure(key, ncols=4, figsize=(14, 3.4), dpi=72, gridspec_kw={"width_ratios": [1, 1, 1, 1.5]})
     display = GridTrainingDisplay(axes, target, result, extent, references)
-    fig.tight_layout()
+    tight_layout(fig)
 
     def show(index: int) -> None:
         display.update(index)
@@ -44,7 +44,7 @@ def weight_bars_lab(log_w, num_z: int = 4, key: str = "weight_bars") -> Lab:
     num_z = min(num_z, log_w.shape[1])
     fig, axes = figure(key, ncols=num_z, figsize=(3 * num_z, 2.6), sharey=True, squeeze=False)
     display = WeightBarsDisplay(axes[0], log_w)
-    fig.tight_layout()
+    tight_layout(fig)
     slider = W.FloatSlider(value=1.0, min=0.0, max=5.0, step=0.1, description="sharpness s", continuous_update=True)
 
     def show(scale: float) -> None:

@@ -12,7 +12,7 @@ import ipywidgets as W
 
 from ..divergences import get, names
 from ..plotting.fdiv import BoundCurveDisplay, DensityDisplay, FenchelDisplay, SNISDisplay
-from ..plotting.figures import figure
+from ..plotting.figures import figure, tight_layout
 from ..training.bound import conditional_targets, snis_estimates
 from .panel import Lab, Panel
 
@@ -52,7 +52,7 @@ def bound_scrubber(result, key: str = "scrubber") -> Lab:
     views = [result.view(i) for i in range(len(result.snapshots))]
     fig, (ax_d, ax_b) = figure(key, ncols=2, figsize=(12, 3.6), gridspec_kw={"width_ratios": [3, 2]})
     density, curve = DensityDisplay(result.p, result.q, ax_d), BoundCurveDisplay(result, ax_b)
-    fig.tight_layout()
+    tight_layout(fig)
     slider = W.IntSlider(value=0, min=0, max=len(views) - 1, description="snapshot", continuous_update=True)
     controls = {"step": slider}
     panel = Panel(controls, fig)

@@ -4,7 +4,7 @@ Slider moves only mutate artists from precomputed snapshot views; no network is 
 """
 from __future__ import annotations
 
-from ..plotting.figures import figure
+from ..plotting.figures import figure, tight_layout
 from ..plotting.text import TextTrainingDisplay
 from .panel import Lab, snapshot_lab
 
@@ -27,5 +27,5 @@ def text_scrubber(views: list[dict], reference: dict | None = None, key: str = "
     """
     fig, axes = figure(key, ncols=2, figsize=(12, 3.6), gridspec_kw={"width_ratios": [1, 1.6]})
     display = TextTrainingDisplay(axes, views, reference, title)
-    fig.tight_layout()
+    tight_layout(fig)
     return snapshot_lab(fig, len(views), display.update, display)
