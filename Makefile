@@ -6,7 +6,7 @@ PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed-stamp
 PYTEST_ARGS ?=
 
-.PHONY: lab test unit notebooks e2e bench tour pictures clean-venv
+.PHONY: lab test unit notebooks run-notebooks e2e bench tour pictures clean-venv
 
 $(STAMP): pyproject.toml
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -28,7 +28,12 @@ test: $(STAMP)
 unit: $(STAMP)
 	MPLBACKEND=Agg $(PY) -m pytest tests -q -m "not e2e" $(PYTEST_ARGS)
 
+## Rebuild every notebooks/NN_*.ipynb (stripped) from its source notebooks/NN_*.py (jupytext py:percent).
 notebooks: $(STAMP)
+	$(PY) tools/notebooks.py build
+
+## Execute every notebook in fast mode (what `make test` does for notebooks).
+run-notebooks: $(STAMP)
 	BGAN_FAST=1 BGAN_STATIC=1 $(PY) -m pytest notebooks --nbmake --nbmake-timeout=600 -q
 
 ## Benchmarks print figures; they are never timed unit tests.
