@@ -23,7 +23,8 @@ import numpy as np  # noqa: E402
 import torch  # noqa: E402
 
 from bgan_teach.data import gaussian_grid, ring  # noqa: E402
-from bgan_teach.metrics import compare_losses, high_quality_fraction, modes_covered, summarize  # noqa: E402
+from bgan_teach.metrics import high_quality_fraction, modes_covered  # noqa: E402
+from bgan_teach.training import compare_losses, summarize  # noqa: E402
 from bgan_teach.training import ContinuousGAN  # noqa: E402
 
 BUDGET_S = 30.0

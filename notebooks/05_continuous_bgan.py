@@ -52,7 +52,8 @@ from bgan_teach.plotting import figure, BoundaryDisplay, image_grid
 from bgan_teach.training import train_continuous
 from bgan_teach.training.continuous import generator_loss_gradient, optimise_q_on_grid
 from bgan_teach.data import ring, gaussian_grid, digits_continuous
-from bgan_teach.metrics import compare_losses, mode_report, summarize
+from bgan_teach.metrics import mode_report
+from bgan_teach.training import compare_losses, summarize
 
 # %% [markdown]
 # ## 1. The 1-D example: a fixed logistic critic
