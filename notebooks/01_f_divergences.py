@@ -16,7 +16,8 @@
 #
 # Every GAN critic, BGAN's included, estimates a **divergence** between the data distribution $P$ and the
 # model $Q$. This notebook builds the chain that Boundary-Seeking GANs start from
-# (Hjelm et al., ICLR 2018, Sec. 2; Nowozin et al., *f-GAN*, 2016):
+# (Hjelm et al., ICLR 2018, the paper's f-divergence generalisation; Nowozin et al., *f-GAN*, 2016;
+# both in `docs/references.md`):
 #
 # 1. the **f-divergence** $D_f(P\|Q)$;
 # 2. the **convex conjugate** $f^*$, seen as a family of tangent lines;
@@ -24,7 +25,7 @@
 # 4. the **optimal critic** $T^* = f'(p/q)$, which notebook 02 turns into importance weights.
 #
 # Everything runs on two known distributions on $K$ points, so every number has an exact answer to compare with.
-# (Math reference: `bgan-math.md` §2.1-2.3 and §5.)
+# (Math reference: `docs/math.md` §2.1-2.3 and §7.)
 
 # %% tags=["parameters"]
 from bgan_teach import config
@@ -213,7 +214,7 @@ Markdown(results_table(results.values()))
 # %% [markdown]
 # ## Your turn
 #
-# Take the two-point example of `bgan-math.md` §10.6: $P=(0.5, 0.5)$, $Q=(0.8, 0.2)$. For the GAN divergence,
+# Take the two-point example of `docs/math.md` §9.6: $P=(0.5, 0.5)$, $Q=(0.8, 0.2)$. For the GAN divergence,
 # $T = \log\sigma(v)$ and $f'(u) = \log\frac{u}{1+u}$, so the optimal raw output is $v^* = \log(p/q)$.
 # Write $v^*$ yourself; the bound at your $v^*$ should equal $2\,\mathrm{JSD}-\log 4 = -1.284951$.
 

@@ -15,7 +15,7 @@
 # # 02 · From the critic to importance weights
 #
 # Notebook 01 ended with the optimal critic $T^*(x) = f'(p(x)/q(x))$. BGAN's key step (Hjelm et al., ICLR 2018,
-# Sec. 2, Theorem 1) is to read the **density ratio** back out of a critic:
+# Theorem 1) is to read the **density ratio** back out of a critic:
 #
 # $$w(x) = (f^*)'\big(T(x)\big), \qquad \text{and at } T = T^*:\quad w(x)\,q(x) = p(x).$$
 #
@@ -28,7 +28,7 @@
 # 4. **self-normalisation** over the $M$ samples of one noise vector $z$ (what BGAN does) versus over the whole batch,
 #    with the effective sample size (ESS), and the bias of self-normalisation at small $M$.
 #
-# (Math reference: `bgan-math.md` §2.4-2.9, §3.2, §5.2, §8.)
+# (Math reference: `docs/math.md` §3.1-3.3, §4.1-4.3, §4.5, §7.3, §8.)
 
 # %% tags=["parameters"]
 from bgan_teach import config
@@ -68,7 +68,7 @@ torch.set_num_threads(1)
 # $$p(x) = q(x)\,(f^*)'\big(T^*(x)\big) = q(x)\, w(x) .$$
 #
 # The partition function $\beta = \mathbb{E}_Q[w] = \sum_x q(x)w(x)$ is then exactly 1. In terms of the raw critic
-# output $v$ (bgan-math.md §5): $\log w = v$ for GAN, JS and reverse KL, $v-1$ for KL, $2v$ for squared Hellinger,
+# output $v$ (`docs/math.md` §7.1): $\log w = v$ for GAN, JS and reverse KL, $v-1$ for KL, $2v$ for squared Hellinger,
 # $v/2$ for Neyman. For the GAN, $D=\sigma(v)$ and $w = D/(1-D) = e^{v}$: **the log weight is the logit.**
 #
 # Our toy model $Q$ is a mixture of three bumps (we will use its structure in §4); the data $P$ has two bumps in between.
@@ -151,7 +151,7 @@ print("ok" if tv(last["p_tilde"], toy.p) < tv(first["p_tilde"], toy.p) else "p~ 
 # In practice neither $q$ nor $\beta$ is known: the generator is $q(x)=\sum_z h(z)\,g(x\mid z)$ with noise $z\sim h$,
 # and only samples are available. Our toy has exactly that structure: $Z=3$ noise values, each with its own
 # conditional bump $g(\cdot\mid z)$ (dashed below). BGAN draws $M$ samples $x^{(1..M)}\sim g(\cdot\mid z)$ for each of
-# $B$ noise vectors and **self-normalises** the weights (bgan-math.md §2.8):
+# $B$ noise vectors and **self-normalises** the weights (`docs/math.md` §4.2):
 #
 # $$\textbf{per } z:\quad \tilde w^{(m)} = \frac{w(x^{(m)})}{\sum_{m'} w(x^{(m')})} = \mathrm{softmax}_m(\log w)
 # \qquad\text{(weights.normalized, dim = the M axis)}$$
@@ -186,7 +186,7 @@ snis = snis_lab(toy, log_w, ms=M_VALUES, batch=B, seed=SEED, per_z_target=toy.h 
 snis.box
 
 # %% [markdown]
-# **Self-normalisation is biased for finite $M$** (bgan-math.md §3.2, §8 pitfalls 4 and 15): the normaliser
+# **Self-normalisation is biased for finite $M$** (`docs/math.md` §4.5, pitfalls §8.4 and §8.15): the normaliser
 # $\sum_{m'} w(x^{(m')})$ is itself random. Averaging the per-$z$ histogram over many noise vectors leaves only the
 # bias, shown here as the total-variation distance to the exact target. It shrinks roughly like $1/M$. At $M=1$,
 # $\tilde w\equiv 1$: the estimate ignores the critic, and BGAN's generator gradient
@@ -209,7 +209,7 @@ print("ok" if bias[100] < bias[1] else "mismatch: bias should shrink with M")
 # %% [markdown]
 # ## Your turn
 #
-# Two points, $P=(0.5, 0.5)$, $Q=(0.8, 0.2)$ (bgan-math.md §10.6). With the optimal GAN critic $v^* = \log(p/q)$,
+# Two points, $P=(0.5, 0.5)$, $Q=(0.8, 0.2)$ (`docs/math.md` §9.6). With the optimal GAN critic $v^* = \log(p/q)$,
 # draw the three samples $x = (0, 0, 1)$ from $Q$. Compute their self-normalised weights $\tilde w = w/\sum w$
 # with $w = e^{v^*}$ yourself, and then their ESS $= 1/\sum\tilde w^2$. Expected: $(1/6, 1/6, 2/3)$ and ESS $= 2$.
 

@@ -22,8 +22,9 @@
 # \mathcal L_G = -\frac1B\sum_{b=1}^{B}\sum_{m=1}^{M}\mathrm{sg}\big[\tilde w_{mb}\big]\log g_\theta\big(x^{(m)}\mid z_b\big),
 # \qquad \tilde w_{mb} = \mathrm{softmax}_m\big(\log w(x^{(mb)})\big)$$
 #
-# with $M$ samples per $z$ and, for the GAN divergence, $\log w = V$, the critic's logit (Hjelm et al. 2018, Sec. 3;
-# bgan-math.md §3.3). There is no exact likelihood to score digits, so we use a **classifier trained on real digits**.
+# with $M$ samples per $z$ and, for the GAN divergence, $\log w = V$, the critic's logit (the paper's discrete
+# estimator, Hjelm et al. 2018; `docs/math.md` §5.4). There is no exact likelihood to score digits, so we use a
+# **classifier trained on real digits**.
 #
 # This notebook shows
 #
@@ -32,7 +33,7 @@
 # 3. quantised digits ($K = 4$);
 # 4. a comparison across f-divergences;
 # 5. the authors' estimator-variance experiment: the estimate of $2\,\mathrm{JSD}-\log 4$ versus samples per $z$,
-#    per-$z$ ($\alpha$) versus global ($\beta$) normalisation (bgan-math.md §3.6).
+#    per-$z$ ($\alpha$) versus global ($\beta$) normalisation (`docs/math.md` §5.8).
 
 # %% tags=["parameters"]
 from bgan_teach import config
@@ -105,11 +106,11 @@ print("real digits meet the bar:", real["meets_bar"], "| coin flips meet the bar
 # %% [markdown]
 # ## 2. Mode collapse, and its cure
 #
-# **Plain setup** (the issue's baseline): MLP generator and critic with 256 hidden units, $M = 20$, Adam with
+# **Plain setup** (the baseline we start from): MLP generator and critic with 256 hidden units, $M = 20$, Adam with
 # $10^{-4}$ for the generator and $10^{-3}$ for the critic, no regulariser. The critic quickly separates real from
 # generated digits; its logits on the $M$ samples of one $z$ then differ by many nats, the self-normalised weights
 # $\tilde w$ become nearly one-hot and the **effective sample size** $\mathrm{ESS}=1/\sum_m\tilde w_m^2$ falls from
-# $M$ towards 1 (pitfall 3, bgan-math.md §8). Each $z$ is pulled to wherever the critic is most fooled, and the
+# $M$ towards 1 (pitfall 3, `docs/math.md` §8.3). Each $z$ is pulled to wherever the critic is most fooled, and the
 # $z$'s pile onto a few digits.
 #
 # **Cured setup** (the recipe's default, `SETUPS["cured"]`): the same networks and $M$, two changes.
@@ -187,7 +188,7 @@ print(f"K = 4 after {STEPS_K4} steps: {final['classes_covered']} classes ≥ 5 %
 # weight $w = (f^*)'(T)$ (notebook 01). Within one $z$ only $\mathrm{softmax}_m(\log w)$ matters, so GAN, JS,
 # KL and reverse KL give the same $\tilde w$ for the same critic output; squared Hellinger sharpens it
 # ($\mathrm{softmax}(2V)$), Neyman flattens it ($\mathrm{softmax}(V/2)$), Pearson is not log-linear
-# (bgan-math.md §5.2). They still differ through what the critic learns. A short budget each (the cured setup):
+# (`docs/math.md` §7.3). They still differ through what the critic learns. A short budget each (the cured setup):
 
 # %%
 from bgan_teach.divergences import DIVERGENCES
@@ -213,7 +214,8 @@ for name, run in div_runs.items():   # no divergence may produce NaN on this bud
 # %% [markdown]
 # ## 5. The authors' estimator-variance experiment
 #
-# The authors' tutorial (blog Fig. 7; bgan-math.md §3.6) trains discrete BGAN with $M$ samples per $z$ and plots the
+# The authors' tutorial blog post (Hjelm & Jacob 2018, its estimator-variance figure; `docs/references.md`,
+# `docs/math.md` §5.8) trains discrete BGAN with $M$ samples per $z$ and plots the
 # critic's estimate of $2\,\mathrm{JSD}-\log 4$ — the GAN bound $\mathbb E_P[\log D]+\mathbb E_Q[\log(1-D)]$ —
 # over training. **Lower is better**: the floor is $-\log 4\approx-1.386$, reached when the critic cannot tell
 # samples from data. They compare the per-$z$ normalisation $\alpha$ ($\tilde w$ over the $M$ samples of each $z$)

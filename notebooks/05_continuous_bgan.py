@@ -15,7 +15,7 @@
 # # 05 · Continuous BGAN: seeking the decision boundary
 #
 # For continuous data the generator is trained with the **boundary-seeking** objective
-# (Hjelm et al. 2018, Sec. 3; `bgan-math.md` §4.2):
+# (Hjelm et al. 2018, the paper's continuous objective; `docs/math.md` §6.2):
 #
 # $$\mathcal L_G = \tfrac12\,\mathbb E_{z}\big[(\log w(G(z)))^2\big],\qquad
 # \text{GAN case: } \log w = \log D - \log(1-D) = V \;\Rightarrow\; \mathcal L_G = \tfrac12 V^2 .$$
@@ -60,7 +60,7 @@ from bgan_teach.training import compare_losses, summarize
 #
 # The paper's first figure fixes the critic to a logistic regression with coefficient 0.8:
 # $D(x) = \sigma(0.8x)$, so $V(x) = 0.8x$ and the boundary is $x = 0$ (data on the right, $D > \tfrac12$).
-# Differentiate each generator loss with respect to a sample's position $x$ (`bgan-math.md` §4.4-4.5):
+# Differentiate each generator loss with respect to a sample's position $x$ (`docs/math.md` §6.4-6.5):
 #
 # | loss | $\ell(x)$ | $\partial\ell/\partial x$ | at $x=-2,\,0,\,2$ |
 # |---|---|---|---|
@@ -95,7 +95,7 @@ assert (grads["non_saturating"] < 0).all() and (torch.sign(grads["boundary_seeki
 #
 # The critic maximises $\mathbb E_P[g_f(V)] - \mathbb E_Q[f^*(g_f(V))]$. The "minimax" generator minimises
 # the same bound. For a **fixed** critic that objective is linear in $Q$, so its minimum is a point mass on
-# the critic's maximum (`bgan-math.md` §4.1): all samples collapse onto the single most "real-looking" point,
+# the critic's maximum (`docs/math.md` §6.1): all samples collapse onto the single most "real-looking" point,
 # and the bound can get looser without the generator getting better. Below, $Q$ is a free distribution on a
 # grid (softmax of free logits) and the critic is a fixed bumpy function; we run Adam on each loss.
 # The boundary-seeking loss, by contrast, sends mass to the set $w = 1$ — where, for an optimal critic,
@@ -124,7 +124,7 @@ check("BGAN: |V| under Q is small", float((q_path["boundary_seeking"][-1] * v_fi
 #
 # Public BGAN code computes $\log D - \log(1 - D)$ from $D = \sigma(V)$. In float32, $\sigma(17)$ rounds to
 # exactly 1, so $\log(1 - D) = -\infty$ and the loss is `inf` (the "G_loss is inf" reports); already at
-# $V = 15$ the sigmoid route gives 110.17 instead of $\tfrac12 15^2 = 112.5$ (`bgan-math.md` §8, §10.15).
+# $V = 15$ the sigmoid route gives 110.17 instead of $\tfrac12 15^2 = 112.5$ (`docs/math.md` §8.1, §9.15).
 # `bgan_teach.losses.boundary_seeking_loss` uses $\log w = V$ directly.
 
 # %%
@@ -204,7 +204,7 @@ fig
 for k, rep in reports.items():
     print(f"components={k:<4d} modes {rep['modes_covered']}/8, high quality {100 * rep['high_quality']:.0f}%")
 assert all(res.stopped is None for res in by_noise.values())
-if not FAST:                                   # the full run: the issue's bar, seed 0
+if not FAST:                                   # the full run: the ring bar (8/8 modes, >= 80 % high quality), seed 0
     check("128 components: all 8 modes covered", reports[128]["modes_covered"], 8)
     check("128 components: >= 80 % high quality", reports[128]["high_quality"] >= 0.8, True)
 

@@ -17,8 +17,8 @@
 # The capstone. Text is discrete: a sampled character has no gradient with respect to the generator's
 # parameters, so the continuous trick of notebook 05 (push $G(z)$ along $\nabla_x V$) does not exist here.
 # BGAN's multinomial estimator (notebook 03) needs only $\log g_\theta(x\mid z)$ and the critic's importance
-# weights, so it trains a text generator unchanged (Hjelm et al., ICLR 2018, Sec. 4: sequences of 32
-# characters generated **in one shot** from noise, one categorical per position).
+# weights, so it trains a text generator unchanged (Hjelm et al., ICLR 2018, the character-level experiment; the
+# authors' code uses sequences of 32 characters generated **in one shot** from noise, one categorical per position).
 #
 # We train on the prose of Python's own documentation (`pydoc_data`, shipped with Python: nothing downloads),
 # cleaned to 30 symbols, and measure how English-like the samples are against two samplers that need no GAN.
@@ -214,7 +214,7 @@ fig
 # ## 8. What limits quality
 #
 # * **The critic.** BGAN's target is $\tilde p \propto w\,g$: the generator can only be as good as the critic's
-#   density ratio (bgan-math.md §7). A critic that sees 5-character windows judges spelling, not sense; a
+#   density ratio (`docs/math.md` §5.3). A critic that sees 5-character windows judges spelling, not sense; a
 #   critic that wins too easily makes $\tilde w$ one-hot (ESS → 1, `bgan.history["ess"]`), and every z jumps to
 #   its single best sample.
 # * **M.** $\tilde w$ is self-normalised over $M$ samples: biased for finite $M$, no signal at $M = 1$
