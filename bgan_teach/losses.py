@@ -1,13 +1,13 @@
 r"""Critic and continuous-generator losses, all computed from raw critic outputs (logits).
 
-- Critic: maximise the f-GAN variational bound (Nowozin et al. 2016; Hjelm et al. 2018, Sec. 2),
+- Critic: maximise the f-GAN variational bound (Nowozin et al. 2016; Hjelm et al. 2018; `docs/math.md` §2.2),
   i.e. minimise $-\big(\mathbb{E}_P[g_f(v)] - \mathbb{E}_Q[f^*(g_f(v))]\big)$.
-- Generator, continuous data (Hjelm et al. 2018, Sec. 3, "boundary-seeking"; bgan-math.md §4.2):
+- Generator, continuous data (Hjelm et al. 2018, the paper's boundary-seeking objective; `docs/math.md` §6.2):
   $\mathcal{L}_G = \tfrac12\,\mathbb{E}_z\big[(\log w(G(z)))^2\big]$; GAN case $\tfrac12 v^2$,
   zero exactly on the decision boundary $w = 1$ ($D = \tfrac12$).
 
 No function here goes through a sigmoid: float32 $\sigma(17)$ is exactly 1, so
-$\log D - \log(1-D)$ becomes inf (pitfall 1 in bgan-math.md §8), whereas $v$ itself is exact.
+$\log D - \log(1-D)$ becomes inf (pitfall `docs/math.md` §8.1), whereas $v$ itself is exact.
 Discrete-generator estimators live in :mod:`bgan_teach.estimators`.
 """
 from __future__ import annotations
@@ -31,7 +31,7 @@ def discriminator_loss(divergence: str | Divergence, v_real, v_fake) -> torch.Te
     r"""Negative variational bound $-\mathbb{E}_P[g_f(v)] + \mathbb{E}_Q[f^*(g_f(v))]$ (scalar).
 
     GAN case: mean softplus(−v_real) + mean softplus(v_fake), the BCE-with-logits loss of the
-    authors' code with real and fake terms summed, not halved (bgan-math.md §3.3 step 10).
+    authors' code with real and fake terms summed, not halved (`docs/math.md` §5.4 step 10).
     """
     return -get(divergence).bound(v_real, v_fake)
 
@@ -63,7 +63,7 @@ def non_saturating_loss(divergence: str | Divergence, v_fake) -> torch.Tensor:
 def minimax_loss(divergence: str | Divergence, v_fake) -> torch.Tensor:
     r"""$-\mathrm{mean}\; f^*(g_f(v))$: the generator minimises the bound itself. GAN: log(1 − D) = −softplus(v).
 
-    Saturates (zero gradient) where the critic confidently rejects samples; see bgan-math.md §4.1 for
+    Saturates (zero gradient) where the critic confidently rejects samples; see `docs/math.md` §6.1 for
     why minimising the bound collapses samples onto the critic's maximum.
     """
     return -get(divergence).conjugate_of_activation(as_tensor(v_fake, "v_fake")).mean()
@@ -72,8 +72,8 @@ def minimax_loss(divergence: str | Divergence, v_fake) -> torch.Tensor:
 def gradient_penalty(critic, x: torch.Tensor) -> torch.Tensor:
     r"""$\mathbb{E}_x \|\nabla_x v(x)\|^2$ at the given points (a zero-centred penalty on the critic).
 
-    The authors' PyTorch code (cortex) regularises the critic with such a penalty (weight 5) to keep
-    it from saturating; we use the plain squared-gradient form at real points (R1-style).
+    The authors' PyTorch code (cortex, `docs/references.md`) regularises the critic with such a
+    penalty (weight 5) to keep it from saturating; we use the plain squared-gradient form at real points (R1-style).
     ``x`` must be a floating tensor (one-hot or relaxed inputs for discrete data). Returns a scalar
     with a graph, so it can be added to the critic loss.
     """

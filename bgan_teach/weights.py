@@ -1,7 +1,7 @@
 r"""Importance weights: self-normalisation, partition estimates and effective sample size.
 
 For M samples $x^{(1..M)} \sim g_\theta(x\mid z)$ of the **same** noise $z$
-(Hjelm et al. 2018, Sec. 3, the "lower-variance" conditional estimator; bgan-math.md §2.8):
+(Hjelm et al. 2018, the paper's "lower-variance" conditional estimator; `docs/math.md` §4.2):
 
 $$\tilde w^{(m)} = \frac{w(x^{(m)})}{\sum_{m'} w(x^{(m')})} = \mathrm{softmax}_m(\log w),\qquad
   \log\hat\alpha(z) = \mathrm{LSE}_m(\log w) - \log M .$$
@@ -85,8 +85,8 @@ def effective_sample_size_from_log_weights(log_w, dim: int = 0) -> torch.Tensor:
 def normalized_global(log_w) -> torch.Tensor:
     r"""Global ("β") normalisation: $\tilde w = w / \sum_{\text{all } m,b} w$ over every entry.
 
-    The cortex ``use_beta`` option (bgan-math.md §3.4): one partition $\hat\beta$ for the whole batch
-    instead of one $\hat\alpha(z)$ per noise vector. The result sums to 1 over all entries.
+    The ``use_beta`` option of the authors' PyTorch code (cortex, `docs/references.md`; `docs/math.md` §4.4):
+    one partition $\hat\beta$ for the whole batch instead of one $\hat\alpha(z)$ per noise vector. The result sums to 1 over all entries.
     """
     log_w = _check_log_w(log_w)
     return torch.softmax(log_w.flatten(), dim=0).view_as(log_w)

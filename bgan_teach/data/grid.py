@@ -105,7 +105,8 @@ class RingGrid:
 
 
 def ring_grid(size: int = 32, **kwargs) -> RingGrid:
-    """The issue's toy: 8 Gaussians on a circle of radius 2, σ = 0.2, quantised on [−3, 3]² to size×size."""
+    """The discrete ring toy of notebook 03: 8 Gaussians on a circle of radius 2, σ = 0.2, quantised on
+    [−3, 3]² to size×size."""
     return RingGrid(size=size, **kwargs)
 
 

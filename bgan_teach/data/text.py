@@ -5,7 +5,8 @@ The default corpus is the standard library's ``pydoc_data.topics.topics`` (the t
 letters, spaces and ordinary punctuation; doctest prompts; grammar rules), then :func:`clean_text`
 folds the text onto a small alphabet (:data:`ALPHABET`: space, ``a``-``z`` and ``. , '``; K = 30);
 windows of ``length`` characters become one categorical variable per position, as in the paper's
-character-level experiment (Hjelm et al. 2018, Sec. 4; bgan-math.md §6.4: 32 characters, one-hot, generated in one shot).
+character-level experiment (Hjelm et al. 2018; in the authors' code, `docs/math.md` §10.1: 32 characters,
+one-hot, generated in one shot).
 
 **Mapping of other characters** (:func:`clean_text`, used for the built-in corpus and for your own
 text): letters are lower-cased; typographic quotes ’ ‘ become ``'``; ``! ? ; :`` become ``.``; every

@@ -1,4 +1,4 @@
-r"""Categorical generators and one-hot critics for discrete data (bgan-math.md §3.3, steps 2-4 and 8).
+r"""Categorical generators and one-hot critics for discrete data (`docs/math.md` §5.4, steps 2-4 and 8).
 
 A generator maps noise $z$ to logits $\ell(z)$ of shape (D positions, K categories) and defines
 
@@ -130,7 +130,7 @@ class CategoricalSampling:
 class CategoricalGenerator(CategoricalSampling, nn.Module):
     r"""MLP noise → logits (B, D, K), with $z\sim\mathcal N(0, I_{d_z})$ by default.
 
-    NOTE(deviation): the authors draw $z\sim\mathcal U[0,1)^{d_z}$ (bgan-math.md §6.2; ``noise="uniform"``).
+    NOTE(deviation): the authors draw $z\sim\mathcal U[0,1)^{d_z}$ (`docs/math.md` §10.1; ``noise="uniform"``).
     With a small MLP, uniform noise (variance 1/12) leaves the logits almost independent of z at
     initialisation, so every conditional starts as the same product of marginals; on the ring grid it
     stalled at JS ≈ 0.21 for 1500 steps where N(0, I) reached ≈ 0.06-0.09.

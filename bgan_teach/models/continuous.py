@@ -1,6 +1,6 @@
 r"""MLPs for continuous GANs: a generator $G_\theta: z \mapsto x$ and a critic $V_\phi: x \mapsto$ raw logit.
 
-Sizes are parameters. The paper's 2-D toys (bgan-math.md §6.6) use a tanh MLP generator on Gaussian
+Sizes are parameters. The 2-D toys of the authors' code (`docs/math.md` §10.1) use a tanh MLP generator on Gaussian
 noise and a one-hidden-layer critic; GAN Lab uses similar small MLPs. The critic returns the raw output
 $V$ (no sigmoid): every loss in :mod:`bgan_teach.losses` works on $V$ directly.
 """
@@ -35,11 +35,12 @@ class MLPGenerator(nn.Module):
 
     Noise: $\varepsilon \sim \mathcal N(0, I_{d_z})$, and with ``components = K > 0`` also a component
     $c \sim \mathrm{Uniform}\{1..K\}$ fed as a one-hot, so $z = [\varepsilon, e_c]$ has ``input_dim``
-    $= d_z + K$ coordinates (a mixture-of-Gaussians latent, as in DeLiGAN, Gurumurthy et al. 2017).
+    $= d_z + K$ coordinates (a mixture-of-Gaussians latent, as in DeLiGAN, Gurumurthy et al. 2017;
+    `docs/references.md`).
 
     NOTE(deviation): the paper's toys use Gaussian noise only. A continuous $G$ maps a connected noise
     space onto a connected set, so between well-separated modes it must leave "bridges" of samples
-    (Khayatkhoei et al. 2018); with the ring's $\sigma = 0.05$ those bridges alone cost the 80 %
+    (Khayatkhoei et al. 2018, `docs/references.md`); with the ring's $\sigma = 0.05$ those bridges alone cost the 80 %
     high-quality bar. With a component code each component can settle on one mode, bridges cost nothing.
 
     ``skip=True``: $G(z) = Az + b + \mathrm{MLP}(z)$ with the MLP's output layer initialised to zero, so

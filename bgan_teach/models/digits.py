@@ -4,7 +4,7 @@ Both follow the protocol of :mod:`bgan_teach.models.categorical`, so ``train_dis
 
 - :class:`DigitConvCritic`: float one-hot (N, 64, K) → image (N, K, 8, 8) → two 3×3 convolutions
   (the second with stride 2) → one logit $V$ (N,). A scaled-down version of the authors' MNIST
-  discriminator (Conv 64 → Conv 128, stride 2, leaky ReLU 0.2, no batch norm; bgan-math.md §6.2).
+  discriminator (Conv 64 → Conv 128, stride 2, leaky ReLU 0.2, no batch norm; `docs/math.md` §10.1).
   Weight sharing across positions lets it judge strokes anywhere in the image, which an MLP
   critic must learn 64 times.
 - :class:`DigitConvGenerator`: $z\sim\mathcal U[0,1)^{d_z}$ → dense → (C, 4, 4) → transposed conv

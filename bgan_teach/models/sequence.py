@@ -1,7 +1,7 @@
 r"""Non-autoregressive sequence generator and 1-D convolutional critic for character-level text.
 
-As in the paper's character-level experiment (Hjelm et al. 2018, Sec. 4; bgan-math.md §6.4), the
-generator maps noise $z$ to all $L$ positions at once: $g_\theta(x\mid z) = \prod_{l=1}^{L}
+As in the paper's character-level experiment (Hjelm et al. 2018; its setup in the authors' code,
+`docs/math.md` §10.1), the generator maps noise $z$ to all $L$ positions at once: $g_\theta(x\mid z) = \prod_{l=1}^{L}
 \mathrm{Cat}(x_l;\ \mathrm{softmax}(\ell_l(z)))$ — positions are independent *given* z, so every
 dependency between characters must come from z. The critic reads one-hot (or relaxed) sequences.
 

@@ -7,7 +7,7 @@ GAN Lab's layers. Artists, all mutated in place by :meth:`BoundaryDisplay.update
 - ``boundary_``: the decision boundary $w = 1$ ($\log w = 0$; $D = \tfrac12$ for GAN), a ``LineCollection``;
 - ``real_``, ``fake_``: data and generated points (``set_offsets``);
 - ``arrows_``: $-\nabla_x \ell_G$ on generated points, the direction the generator loss moves each sample
-  (``set_offsets`` + ``set_UVC``); BGAN's arrows point to the boundary (bgan-math.md §4.4), the
+  (``set_offsets`` + ``set_UVC``); BGAN's arrows point to the boundary (`docs/math.md` §6.4), the
   non-saturating loss's arrows past it;
 - ``manifold_``: the generator manifold, a square grid of noise (first two noise coordinates, the rest 0)
   pushed through $G$, one small grid per shown component when $G$ has a component code (``set_segments``).

@@ -2,7 +2,7 @@ r"""Displays for discrete BGAN on grid toys (notebook 03), each drawn once and u
 
 - :class:`TableDisplay`: a (K, K) probability table as a heatmap (target or generator marginal q).
 - :class:`LogWeightDisplay`: the critic's $\log w(x)$ on every cell, with the boundary $w = 1$
-  ($\log w = 0$) as a contour: $\tilde p = q$ there (bgan-math.md §2.10).
+  ($\log w = 0$) as a contour: $\tilde p = q$ there when $\beta = 1$ (`docs/math.md` §3.4).
 - :class:`CurveDisplay`: a training curve (exact JS) with reference lines and a moving step marker.
 - :class:`GridTrainingDisplay`: the four together, driven by a snapshot index; every array comes from
   ``Snapshot.extras`` (``q``, ``log_w``, ``js``) precomputed by ``train_discrete``.

@@ -33,8 +33,8 @@ def _np(t) -> np.ndarray:
 class FenchelDisplay:
     r"""Left: $f(u)$ and the line of slope $t$ touching it, $y = tu - f^*(t)$, at $u^* = (f^*)'(t)$.
 
-    Its intercept at $u = 0$ is $-f^*(t)$: the conjugate *is* the tangent's height (bgan-math.md §2.2).
-    Right: $f^*(t)$ with the point $t$; its slope there is $u^* = w$, the importance weight (§2.5).
+    Its intercept at $u = 0$ is $-f^*(t)$: the conjugate *is* the tangent's height (`docs/math.md` §2.2).
+    Right: $f^*(t)$ with the point $t$; its slope there is $u^* = w$, the importance weight (`docs/math.md` §3.2).
     """
 
     def __init__(self, divergence="kl", t: float | None = None, axes=None, u_max: float = 4.0,

@@ -36,7 +36,7 @@ def weight_bars_lab(log_w, num_z: int = 4, key: str = "weight_bars") -> Lab:
     r"""Bars of w̃ = softmax_m(s · log w) for the first ``num_z`` columns of ``log_w`` (M, B).
 
     The slider s ("critic sharpness") scales log w: s = 0 is a critic that cannot tell samples apart
-    (w̃ uniform, ESS = M); large s is a confident critic (w̃ one-hot, ESS → 1, pitfall 3 of bgan-math.md §8).
+    (w̃ uniform, ESS = M); large s is a confident critic (w̃ one-hot, ESS → 1, pitfall `docs/math.md` §8.3).
     """
     log_w = np.asarray(log_w, dtype=float)
     if log_w.ndim != 2 or log_w.shape[1] < 1:
