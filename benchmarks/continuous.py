@@ -1,4 +1,4 @@
-"""Continuous BGAN benchmarks (issue 4): time to the ring bar, lab redraw time, stability study.
+"""Continuous BGAN benchmarks: time to the ring bar, lab redraw time, stability study.
 
     python benchmarks/continuous.py                 # ring bar (3 seeds) + history-slider redraw
     python benchmarks/continuous.py --study         # + BGAN vs non-saturating vs minimax, 5 seeds, ring and grid

@@ -1,4 +1,4 @@
-"""Digits benchmark: time to the quality bar and final scores of the digits recipe (issue 3).
+"""Digits benchmark: time to the quality bar and final scores of the digits recipe.
 
 Bar: every digit class holds >= 5 % of the samples under the held-out classifier and the mean
 confidence is >= 0.8 (real binarised digits score ~0.90), within <= 5 minutes of training on a 2-core CPU.

@@ -1,10 +1,10 @@
-"""Discrete BGAN benchmark (issue 3): trainer speed on binarised digits, time to the ring-grid JS bars.
+"""Discrete BGAN benchmark: trainer speed on binarised digits, time to the ring-grid JS bars.
 
     python benchmarks/discrete.py            # digits steps/s; 3 seeds on the 32x32 ring, 90 s each
     python benchmarks/discrete.py --quick    # 1 seed, 20 s: a smoke run
     python benchmarks/discrete.py --threads 2
 
-Bars (issue 3): GAN divergence, estimator "bgan", M = 20, trainer defaults: exact JS <= 0.05 within
+Bars: GAN divergence, estimator "bgan", M = 20, trainer defaults: exact JS <= 0.05 within
 30 s of training and <= 0.03 within 60 s, for 3 of 3 seeds. "seconds" is the trainer's wall-clock
 training time (exact-metric evaluation excluded); on a shared machine it inflates, so the process CPU
 time per step (1 thread) is printed too, and steps × cpu/step estimates the seconds an idle machine

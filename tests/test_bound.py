@@ -1,7 +1,7 @@
 """Oracle tests for training/bound.py: critic fitting by the variational bound, reweighting, SNIS toy.
 
 Truth comes from closed forms (D_f, v* = g_f^{-1}(f'(p/q)), ESS = 1/(1 + χ²)), NumPy recomputation
-and the Fenchel inequality (no critic's bound may exceed D_f). bgan-math.md §2.2-2.9, §3.2, §10.2.
+and the Fenchel inequality (no critic's bound may exceed D_f). docs/math.md §2.2-2.3, §3.1-3.2, §4.1-4.3, §4.5, §9.2.
 """
 from __future__ import annotations
 

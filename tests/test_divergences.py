@@ -1,4 +1,4 @@
-"""Oracle tests for the f-divergence table (bgan-math.md §5, §10.1-10.3, §10.6, §10.12)."""
+"""Oracle tests for the f-divergence table (docs/math.md §7, §9.1-9.3, §9.6, §9.12)."""
 from __future__ import annotations
 
 import math
@@ -49,7 +49,7 @@ def random_pq(seed: int, k: int = 7):
 
 
 def test_registry_has_the_seven_rows():
-    """Check that DIVERGENCES holds exactly the issue's names and get() returns them."""
+    """Check that DIVERGENCES holds the seven table rows of docs/math.md §7.1 and get() returns them."""
     assert set(NAMES) >= {"kl", "reverse_kl", "pearson", "neyman", "squared_hellinger", "js", "gan"}
     for name in NAMES:
         assert divergences.get(name) is DIVERGENCES[name]
@@ -156,7 +156,7 @@ def test_log_weight_matches_weight_of_activation(name):
 
 
 def test_two_point_example_numbers(two_point):
-    """Check the worked two-point example of bgan-math.md §10.6."""
+    """Check the worked two-point example of docs/math.md §9.6."""
     p, q = two_point
     gan = DIVERGENCES["gan"]
     v_star = gan.optimal_logit(p, q)
@@ -171,7 +171,7 @@ def test_two_point_example_numbers(two_point):
 
 
 def test_constants_at_one():
-    """Check f(1) and f'(1) of every row (bgan-math.md §10.3)."""
+    """Check f(1) and f'(1) of every row (docs/math.md §9.3)."""
     one = torch.tensor(1.0, dtype=F64)
     f1 = {"gan": -math.log(4)}
     fp1 = {"kl": 1.0, "reverse_kl": -1.0, "pearson": 0.0, "neyman": 0.0, "squared_hellinger": 0.0, "js": 0.0,
@@ -214,7 +214,7 @@ def test_exact_handles_zeros():
 
 
 def test_boundary_logits():
-    """Check w = 1 at v = 0 for every row except KL, where it is v = 1 (bgan-math.md §10.12)."""
+    """Check w = 1 at v = 0 for every row except KL, where it is v = 1 (docs/math.md §9.12)."""
     for name, div in DIVERGENCES.items():
         v = torch.tensor(div.boundary_logit, dtype=F64)
         assert div.log_weight(v).item() == pytest.approx(0.0, abs=1e-12), name

@@ -1,4 +1,4 @@
-"""Discrete generator estimators against exact enumeration on tiny problems (bgan-math.md §10.7-10.10)."""
+"""Discrete generator estimators against exact enumeration on tiny problems (docs/math.md §9.7-9.10)."""
 import itertools
 import math
 
@@ -63,7 +63,7 @@ def test_perfect_critic_large_m_matches_mle_gradient(toy):
     log_w = (p.log() - g.log())[_flat_index(x)]                                  # (M, B): perfect critic
     loss = lambda th: estimators.discrete_generator_loss(   # noqa: E731
         log_w, categorical_log_prob(th.expand(2000, D, K), x))
-    # bias at M = 200 is ~1e-3 (§10.9); MC std over 2000 columns ~3e-3
+    # bias at M = 200 is ~1e-3 (docs/math.md §9.9); MC std over 2000 columns ~3e-3
     torch.testing.assert_close(-_grad_of(loss, logits), _mle_gradient(p, logits, support), rtol=0, atol=0.015)
 
 

@@ -37,7 +37,7 @@ def test_boundary_seeking_exact_at_extreme_logits(dtype):
 
 
 def test_sigmoid_route_is_wrong_in_float32():
-    """Check the pitfall of bgan-math §10.15: σ(17) == 1 in float32, the sigmoid route gives 110.17 at V = 15."""
+    """Check the pitfall of docs/math.md §9.15: σ(17) == 1 in float32, the sigmoid route gives 110.17 at V = 15."""
     assert torch.sigmoid(torch.tensor(17.0)).item() == 1.0
     d = torch.sigmoid(torch.tensor(15.0))
     sigmoid_route = 0.5 * (torch.log(d) - torch.log(1 - d)) ** 2
@@ -53,7 +53,7 @@ def _grad_wrt_x(loss_fn, x):
 
 @pytest.mark.parametrize("x, bgan, ns", [(-2.0, -1.28, -0.6656), (0.0, 0.0, -0.4), (2.0, 1.28, -0.1344)])
 def test_one_d_logistic_example_gradients(x, bgan, ns):
-    """Check the numbers of bgan-math §4.5 / §10.13 for D(x) = σ(0.8x) by autograd."""
+    """Check the numbers of docs/math.md §6.5 / §9.13 for D(x) = σ(0.8x) by autograd."""
     assert _grad_wrt_x(losses.boundary_seeking_loss, x) == pytest.approx(bgan, abs=1e-12)
     assert _grad_wrt_x(losses.non_saturating_loss, x) == pytest.approx(ns, abs=1e-4)
     assert _grad_wrt_x(losses.non_saturating_loss, x) == pytest.approx(-0.8 / (1 + math.exp(0.8 * x)))

@@ -1,4 +1,4 @@
-"""Tests of the critic loss and the shared loss helpers (bgan-math.md §3.3 step 10, §10.4-10.5)."""
+"""Tests of the critic loss and the shared loss helpers (docs/math.md §5.4 step 10, §9.4-9.5)."""
 from __future__ import annotations
 
 
@@ -21,7 +21,7 @@ def test_gan_discriminator_loss_is_bce_with_logits_summed():
 
 
 def test_optimal_discriminator_logit_is_log_ratio():
-    """Check argmin_v [p softplus(−v) + q softplus(v)] = log(p/q) by gradient descent (§10.5)."""
+    """Check argmin_v [p softplus(−v) + q softplus(v)] = log(p/q) by gradient descent (docs/math.md §9.5)."""
     p, q = torch.tensor([0.5, 0.5], dtype=F64), torch.tensor([0.8, 0.2], dtype=F64)
     v = torch.zeros(2, dtype=F64, requires_grad=True)
     opt = torch.optim.LBFGS([v], max_iter=200, tolerance_grad=1e-12, tolerance_change=1e-14)
@@ -65,7 +65,7 @@ def test_boundary_seeking_with_log_z():
 
 
 def test_one_d_gradients_match_paper_example():
-    """Check the 1-D logistic example: BGAN gradient 0.64x, non-saturating −0.8σ(−0.8x) (§10.13)."""
+    """Check the 1-D logistic example: BGAN gradient 0.64x, non-saturating −0.8σ(−0.8x) (docs/math.md §9.13)."""
     x = torch.tensor([-2.0, 0.0, 2.0], dtype=F64, requires_grad=True)
     (g_bgan,) = torch.autograd.grad(losses.boundary_seeking_loss("gan", 0.8 * x) * 3, x)
     (g_ns,) = torch.autograd.grad(losses.non_saturating_loss("gan", 0.8 * x) * 3, x)
@@ -74,7 +74,7 @@ def test_one_d_gradients_match_paper_example():
 
 
 def test_sigmoid_route_overflows_but_logit_route_is_exact():
-    """Check the float32 pitfall: σ(17) == 1, the sigmoid-route loss at V=15 is 110.17 vs 112.5 (§10.15)."""
+    """Check the float32 pitfall: σ(17) == 1, the sigmoid-route loss at V=15 is 110.17 vs 112.5 (docs/math.md §9.15)."""
     v = torch.tensor(15.0)
     d = torch.sigmoid(v)
     sigmoid_route = 0.5 * (torch.log(d) - torch.log(1 - d)) ** 2

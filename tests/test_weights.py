@@ -1,4 +1,4 @@
-"""Tests of self-normalised importance weights (bgan-math.md §2.8-2.9, §10.6, §10.11)."""
+"""Tests of self-normalised importance weights (docs/math.md §4.2-4.3, §9.6, §9.11)."""
 from __future__ import annotations
 
 import math
@@ -48,7 +48,7 @@ def test_ess_bounds_are_reached():
 
 
 def test_two_point_sample_weights():
-    """Check w̃ = (1/6, 1/6, 2/3) for the sample (0, 0, 1) of bgan-math.md §10.6."""
+    """Check w̃ = (1/6, 1/6, 2/3) for the sample (0, 0, 1) of docs/math.md §9.6."""
     p = torch.tensor([0.5, 0.5], dtype=F64)
     q = torch.tensor([0.8, 0.2], dtype=F64)
     log_w_star = torch.log(p / q)
@@ -66,7 +66,7 @@ def test_log_partition_is_log_mean_weight():
 
 
 def test_log_normalized_matches_paper_form():
-    """Check log w̃ = log w − log α̂ − log M (the authors' spelling, §2.8)."""
+    """Check log w̃ = log w − log α̂ − log M (the authors' spelling, docs/math.md §4.2)."""
     lw = torch.tensor([[0.3, -2.0], [1.5, 0.0], [-0.7, 4.0]], dtype=F64)
     m = lw.shape[0]
     expected = lw - weights.log_partition(lw, dim=0) - math.log(m)

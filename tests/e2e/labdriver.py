@@ -1,6 +1,6 @@
 """Drive a real JupyterLab in Debian's chromium (Python Playwright): server, Run All, sliders, pixels.
 
-Recipe: ``shared/reference/style-and-tooling.md`` §5. The browser is the system package
+The browser is the system package
 (``executable_path``), never a downloaded one; the server lives in isolated Jupyter folders and is
 stopped by its PID only. Pure helpers (``notebooks``, ``summarise``, ``lab_env``) are unit-tested
 without a browser in ``test_labdriver.py``.

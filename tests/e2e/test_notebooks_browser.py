@@ -20,7 +20,7 @@ NOTEBOOKS = labdriver.notebooks(labdriver.NOTEBOOK_DIR) or ["(none)"]
 LATENCY = {"05_continuous_bgan.ipynb", "03_discrete_bgan.ipynb"}
 LATENCY_MOVES = 12
 PREFERRED = re.compile(r"history|snapshot|step", re.I)   # slider timed: first redrawing one with such a label
-LATENCY_BAR_MS = float(os.environ.get("BGAN_E2E_LATENCY_BAR_MS", 250))  # the bar (2-core CPU)
+LATENCY_BAR_MS = float(os.environ.get("BGAN_E2E_LATENCY_BAR_MS", 250))  # the latency bar: 250 ms median on a 2-core CPU
 # Timings are performance figures, not pass/fail unit tests (they depend on the machine's load): the bar
 # is reported, and enforced only with BGAN_E2E_ENFORCE_LATENCY=1. Without it a redraw must still come
 # within a sanity ceiling, so a slider that stopped redrawing in reasonable time fails.
