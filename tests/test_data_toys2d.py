@@ -7,6 +7,7 @@ import torch
 from torch import distributions as dist
 
 from bgan_teach.data import from_points, gaussian_grid as grid, get_target, ring, spiral
+from bgan_teach.data.toys2d import PRESETS, literature_grid, literature_ring
 
 
 def _integral(target, lo=-3.5, hi=3.5, n=561):
@@ -55,6 +56,39 @@ def test_ring_and_grid_geometry():
     assert g.modes.shape == (25, 2) and set(np.round(g.modes[:, 0].numpy(), 6)) == {-2.0, -1.0, 0.0, 1.0, 2.0}
 
 
+@pytest.mark.parametrize("n", [1, 2, 3, 5, 8, 12, 25])
+def test_ring_has_n_distinct_evenly_spaced_centres(n):
+    """Check that ring(n) has n distinct centres at angles 2πk/n (endpoint excluded), neighbours 2r·sin(π/n) apart."""
+    t = ring(n_modes=n, radius=1.5)
+    assert t.modes.shape == (n, 2) and len(torch.unique(t.modes.round(decimals=9), dim=0)) == n
+    angles = torch.atan2(t.modes[:, 1], t.modes[:, 0]) % (2 * math.pi)
+    expected = torch.arange(n, dtype=torch.float64) * 2 * math.pi / n
+    assert torch.allclose(angles.sort().values, expected, atol=1e-9)
+    if n > 1:
+        d = torch.cdist(t.modes, t.modes) + torch.eye(n, dtype=torch.float64) * 99
+        assert float(d.min()) == pytest.approx(2 * 1.5 * math.sin(math.pi / n), abs=1e-12)
+
+
+def test_literature_presets_match_published_setup():
+    """Check the published toys: 8 modes on the unit circle with σ 0.01; 25 on {−4,−2,0,2,4}² with σ 0.05."""
+    r, g = literature_ring(), literature_grid()
+    assert r.sigma == 0.01 and r.modes.shape == (8, 2)
+    assert torch.allclose(r.modes.norm(dim=1), torch.ones(8, dtype=torch.float64))
+    assert g.sigma == 0.05 and g.modes.shape == (25, 2)
+    lattice = {(float(a), float(b)) for a in range(-4, 5, 2) for b in range(-4, 5, 2)}
+    assert {tuple(p) for p in np.round(g.modes.numpy(), 9).tolist()} == lattice
+    for t in (r, g):
+        assert torch.allclose(t.weights, torch.full((len(t.modes),), 1 / len(t.modes), dtype=torch.float64))
+    assert set(PRESETS) == {"literature_ring", "literature_grid"}
+    assert torch.equal(get_target("literature_grid").centers, g.centers)
+
+
+def test_defaults_unchanged():
+    """Check that ring() and gaussian_grid() keep their teaching defaults (radius 2, σ .05; spacing 1, σ .1)."""
+    assert ring().sigma == 0.05 and float(ring().modes.norm(dim=1).max()) == pytest.approx(2.0)
+    assert grid().sigma == 0.1 and float(grid().modes.max()) == pytest.approx(2.0)
+
+
 def test_sampling_deterministic():
     """Check that the same seed gives the same samples and another seed differs."""
     t = grid()
@@ -79,6 +113,12 @@ def test_from_points_kde():
     (lambda: ring().sample(0), "n must"),
     (lambda: ring().log_prob(torch.zeros(3, 3)), "last axis"),
     (lambda: get_target("moons"), "unknown target"),
+    (lambda: get_target("literature_ring", sigma=0.1), "takes no options"),
+    (lambda: ring(n_modes=0), "n_modes"),
+    (lambda: ring(n_modes=2.5), "n_modes"),
+    (lambda: ring(radius=-1.0), "radius"),
+    (lambda: grid(side=0), "side"),
+    (lambda: grid(spacing=float("inf")), "spacing"),
 ])
 def test_bad_inputs(call, match):
     """Check that bad arguments raise ValueError naming the parameter."""

@@ -6,10 +6,20 @@ $$p(x) = \sum_{k=1}^{K} \pi_k\, \mathcal N(x;\, \mu_k, \sigma^2 I_2),\qquad
   \log p(x) = \mathrm{LSE}_k\Big(\log\pi_k - \tfrac{\|x-\mu_k\|^2}{2\sigma^2}\Big) - \log(2\pi\sigma^2),$$
 
 so ``log_prob`` is exact (computed with ``logsumexp``, finite far from every centre), sampling is exact,
-and the modes are known: the ring of 8 and the 5×5 grid (the toys of bgan-math.md §6.6 and GAN Lab) have
-one mode per centre. The spiral is a mixture of many small Gaussians along an Archimedean spiral (a
-well-defined density, no discrete modes). :func:`from_points` turns any (N, 2) array a learner passes into
+and the modes are known: the ring of 8 and the 5×5 grid (the toys of the authors' setups, docs/math.md §10.1,
+and of GAN Lab) have one mode per centre. The spiral is a mixture of many small Gaussians along an
+Archimedean spiral (a well-defined density, no discrete modes). :func:`from_points` turns any (N, 2) array a learner passes into
 a target: a Gaussian kernel density estimate whose samples are the points plus N(0, σ²) jitter.
+
+**Published presets** (:data:`PRESETS`, :func:`literature_ring`, :func:`literature_grid`): the two toys of the
+mode-collapse literature as PacGAN's public code builds them (Lin et al. 2018, https://arxiv.org/abs/1712.04086,
+github.com/fjxmlzn/PacGAN, ``synthetic_data_experiments/2D*_GAN&PacGAN/config.py``): 8 modes on the unit circle
+with σ = 0.01, and 25 modes on $\{-4,-2,0,2,4\}^2$ with σ = 0.05, equal weights. The ring sampler published by
+VEEGAN's first author (Srivastava et al. 2017, https://arxiv.org/abs/1705.07761; ``GAN_RING.py``) is
+the same up to a rotation by −π/2, which changes no metric. The defaults of :func:`ring` and :func:`gaussian_grid`
+(radius 2, σ = 0.05; spacing 1, σ = 0.1) are this project's easier teaching toys and stay as they are.
+Ring angles are $2\pi k/n$, $k = 0..n-1$ (endpoint excluded): ``linspace(0, 2π, n)`` would put the last centre
+on top of the first and leave $n - 1$ distinct modes.
 """
 from __future__ import annotations
 
@@ -21,7 +31,8 @@ import torch
 from .._checks import as_tensor
 from ..config import make_generator
 
-__all__ = ["Toy2D", "ring", "gaussian_grid", "spiral", "from_points", "TARGETS", "get_target"]
+__all__ = ["Toy2D", "ring", "gaussian_grid", "spiral", "from_points", "literature_ring", "literature_grid",
+           "TARGETS", "PRESETS", "get_target"]
 
 
 class Toy2D:
@@ -90,15 +101,33 @@ def _modes(modes):
     return m
 
 
+def _positive_int(value, name: str) -> int:
+    if isinstance(value, bool) or not isinstance(value, (int, np.integer)) or value < 1:
+        raise ValueError(f"{name} must be a positive integer; got {value!r}")
+    return int(value)
+
+
+def _positive_float(value, name: str) -> float:
+    numeric = isinstance(value, (int, float, np.integer, np.floating)) and not isinstance(value, bool)
+    if not numeric or not 0 < value < math.inf:
+        raise ValueError(f"{name} must be a positive finite number; got {value!r}")
+    return float(value)
+
+
 def ring(n_modes: int = 8, radius: float = 2.0, sigma: float = 0.05) -> Toy2D:
-    """``n_modes`` equal Gaussians evenly on a circle of ``radius`` (the standard ring of 8)."""
-    angle = 2 * math.pi * torch.arange(n_modes, dtype=torch.float64) / n_modes
+    r"""``n_modes`` equal Gaussians evenly on a circle of ``radius`` (the standard ring of 8).
+
+    Centres $\mu_k = r(\cos\theta_k, \sin\theta_k)$ with $\theta_k = 2\pi k/n$, $k = 0..n-1$: n distinct centres.
+    """
+    n_modes, radius = _positive_int(n_modes, "n_modes"), _positive_float(radius, "radius")
+    angle = 2 * math.pi * torch.arange(n_modes, dtype=torch.float64) / n_modes      # endpoint excluded
     centers = radius * torch.stack([torch.cos(angle), torch.sin(angle)], 1)    # (K, 2)
     return Toy2D(centers, sigma, name=f"ring of {n_modes}")
 
 
 def gaussian_grid(side: int = 5, spacing: float = 1.0, sigma: float = 0.1) -> Toy2D:
     """``side``×``side`` equal Gaussians on a square lattice centred at 0 (5×5, spacing 1: corners at ±2)."""
+    side, spacing = _positive_int(side, "side"), _positive_float(spacing, "spacing")
     axis = (torch.arange(side, dtype=torch.float64) - (side - 1) / 2) * spacing
     xx, yy = torch.meshgrid(axis, axis, indexing="xy")
     return Toy2D(torch.stack([xx.flatten(), yy.flatten()], 1), sigma, name=f"{side}×{side} grid")
@@ -126,13 +155,32 @@ def from_points(points, sigma: float | None = None, modes=None, name: str = "you
     return Toy2D(pts, sigma, modes=modes, name=name)
 
 
+def literature_ring() -> Toy2D:
+    """The published ring (VEEGAN, PacGAN): 8 equal Gaussians on the unit circle, σ = 0.01."""
+    target = ring(n_modes=8, radius=1.0, sigma=0.01)
+    target.name = "ring of 8 (VEEGAN/PacGAN: r = 1, σ = 0.01)"
+    return target
+
+
+def literature_grid() -> Toy2D:
+    """The published grid (VEEGAN, PacGAN): 25 equal Gaussians on {−4, −2, 0, 2, 4}², σ = 0.05."""
+    target = gaussian_grid(side=5, spacing=2.0, sigma=0.05)
+    target.name = "5×5 grid (VEEGAN/PacGAN: {−4, …, 4}², σ = 0.05)"
+    return target
+
+
 TARGETS = {"ring": ring, "grid": gaussian_grid, "spiral": spiral}
+PRESETS = {"literature_ring": literature_ring, "literature_grid": literature_grid}   # fixed, no arguments
 
 
 def get_target(name: str | Toy2D, **kwargs) -> Toy2D:
-    """A target by name (``"ring"``, ``"grid"``, ``"spiral"``); a :class:`Toy2D` is passed through."""
+    """A target by name (``"ring"``, ``"grid"``, ``"spiral"`` or a :data:`PRESETS` name); a :class:`Toy2D` passes."""
     if isinstance(name, Toy2D):
         return name
+    if name in PRESETS:
+        if kwargs:
+            raise ValueError(f"preset {name!r} takes no options; got {sorted(kwargs)} (use ring()/gaussian_grid())")
+        return PRESETS[name]()
     if name not in TARGETS:
-        raise ValueError(f"unknown target {name!r}; valid names are {list(TARGETS)}")
+        raise ValueError(f"unknown target {name!r}; valid names are {list(TARGETS) + list(PRESETS)}")
     return TARGETS[name](**kwargs)
