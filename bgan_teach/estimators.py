@@ -1,14 +1,15 @@
-r"""Generator-gradient estimators for discrete data: BGAN (per-z and global), REINFORCE, Gumbel-softmax.
+r"""Generator-gradient estimators for discrete data: BGAN (per-z and global), REINFORCE (EMA and leave-one-out baselines), Gumbel-softmax.
 
 For a generator $g_\theta(x\mid z)$ over discrete $x$ we cannot backpropagate through samples. The
-boundary-seeking estimator (Hjelm et al. 2018, Sec. 3; bgan-math.md §3.2-3.3) instead draws $M$
+paper's discrete boundary-seeking estimator (Hjelm et al. 2018, https://arxiv.org/abs/1702.08431;
+docs/math.md §5.3-5.4) instead draws $M$
 samples $x^{(m)}\sim g_\theta(\cdot\mid z_b)$ for each of $B$ noise vectors, scores them with the
 critic's importance weight $w = (f^*)'(T)$ and minimises
 
 $$\mathcal L_G = -\frac1B\sum_b \sum_m \mathrm{sg}\big[\tilde w_{mb}\big]\,\log g_\theta(x^{(m)}\mid z_b),
 \qquad \tilde w_{mb} = \mathrm{softmax}_m(\log w_{mb}).$$
 
-Only $\log g_\theta$ carries gradient: samples and weights are constants (pitfall 12, bgan-math.md §8).
+Only $\log g_\theta$ carries gradient: samples and weights are constants (docs/math.md §8.12).
 All inputs are (M, B): M samples per z on dim 0, B noise vectors on dim 1. ``log_w`` comes from
 ``divergence.log_weight(v)`` (finite for every divergence, Pearson included).
 """
@@ -25,6 +26,8 @@ __all__ = [
     "discrete_generator_loss",
     "normalized_weights",
     "reinforce_generator_loss",
+    "leave_one_out_baseline",
+    "reinforce_loo_generator_loss",
     "gumbel_noise",
     "gumbel_softmax",
     "gumbel_temperature",
@@ -46,7 +49,8 @@ def _pair(log_w, log_g) -> tuple[torch.Tensor, torch.Tensor]:
 def normalized_weights(log_w, normalization: str = "per_z") -> torch.Tensor:
     r"""Detached $\tilde w$ (M, B). ``"per_z"``: softmax over m, each column sums to 1.
 
-    ``"global"`` (cortex ``use_beta``, bgan-math.md §3.4): softmax over all M·B entries, then
+    ``"global"`` (the ``use_beta`` option of the authors' PyTorch code, rdevon/cortex,
+    https://github.com/rdevon/cortex; docs/math.md §4.4): softmax over all M·B entries, then
     multiplied by B, so the whole batch sums to B exactly as the per-z weights do. The loss then has
     the same scale under both options (a learning rate tuned for one suits the other).
     """
@@ -66,7 +70,7 @@ def discrete_generator_loss(log_w, log_g, normalization: str = "per_z") -> torch
     likelihood of each sample under its own z, **summed** over positions, with a graph to θ.
     ``normalization``: ``"per_z"`` (the paper's α estimator) or ``"global"`` (β; see
     :func:`normalized_weights`). With M = 1 and per-z weights, w̃ ≡ 1 and the expected gradient is
-    $\mathbb E[\nabla\log g] = 0$: no signal (bgan-math.md §3.2).
+    $\mathbb E[\nabla\log g] = 0$: no signal (docs/math.md §4.5).
     """
     log_w, log_g = _pair(log_w, log_g)
     w_tilde = normalized_weights(log_w, normalization)          # (M, B), no gradient
@@ -77,18 +81,58 @@ def reinforce_generator_loss(log_w, log_g, baseline) -> torch.Tensor:
     r"""REINFORCE with reward $r = \log w - b$: $\mathcal L_G = -\mathrm{mean}_{m,b}\, \mathrm{sg}[r_{mb}]\,\log g_{mb}$.
 
     Its expectation is the gradient of $\mathrm{KL}(g_\theta(\cdot\mid z)\,\|\,\tilde p(\cdot\mid z))$
-    (bgan-math.md §3.5) when $b = \log\alpha(z) + 1$; any constant changes the variance only, since
+    (docs/math.md §5.6) when $b = \log\alpha(z) + 1$; any constant changes the variance only, since
     $\mathbb E_g[\nabla\log g] = 0$. ``baseline`` (scalar, or (B,)) is the trainer's EMA of
-    $\log\hat\alpha$ (γ = 0.95, as cortex). The REINFORCE constant used here is **0** (cortex's
-    choice; the blog writes +1, the derivation gives −1; all three have the same expectation).
+    $\log\hat\alpha$ (γ = 0.95, as in the authors' PyTorch code, rdevon/cortex). The REINFORCE constant
+    used here is **0** (that code's choice; the authors' tutorial, A. Jacob, "A Tutorial on
+    Boundary-Seeking Generative Adversarial Networks" (apjacob.me, 2018), writes +1, the derivation gives
+    −1; all three have the same expectation).
 
-    NOTE(deviation): cortex sums over the M samples; we average over them (the Monte Carlo
+    NOTE(deviation): rdevon/cortex sums over the M samples; we average over them (the Monte Carlo
     estimate of the expectation), so the step size does not grow with M.
     """
     log_w, log_g = _pair(log_w, log_g)
     baseline = torch.as_tensor(baseline, dtype=log_g.dtype, device=log_g.device).detach()
     reward = log_w - baseline                                   # (M, B), no gradient
     return -(reward * log_g).mean()
+
+
+def _at_least_two_samples(log_w: torch.Tensor) -> int:
+    if log_w.ndim != 2 or log_w.shape[0] < 2:
+        raise ValueError(f"log_w must have shape (M, B) with M >= 2 samples per z on dim 0 for the leave-one-out "
+                         f"baseline (with M = 1 there is no other sample); got shape {tuple(log_w.shape)}")
+    return log_w.shape[0]
+
+
+def leave_one_out_baseline(log_w) -> torch.Tensor:
+    r"""$b_{mb} = \frac{1}{M-1}\sum_{j\ne m} \log w_{jb}$: the mean reward of the *other* samples of z_b. (M, B) → (M, B)."""
+    log_w = as_tensor(log_w, "log_w").detach()
+    m = _at_least_two_samples(log_w)
+    return (log_w.sum(0, keepdim=True) - log_w) / (m - 1)      # (M, B)
+
+
+def reinforce_loo_generator_loss(log_w, log_g) -> torch.Tensor:
+    r"""REINFORCE with the leave-one-out baseline (Kool, van Hoof, Welling 2019), reward $r = \log w$.
+
+    Sample m of noise $z_b$ is scored against the mean reward of the other M − 1 samples of the same
+    $z_b$, $b_{mb} = \frac1{M-1}\sum_{j\ne m} r_{jb}$, which simplifies to
+
+    $$\mathcal L_G = -\frac1B\sum_b \frac1M\sum_m \mathrm{sg}[r_{mb} - b_{mb}]\,\log g_{mb}
+                   = -\frac1B\sum_b \frac1{M-1}\sum_m \mathrm{sg}[r_{mb} - \bar r_b]\,\log g_{mb},
+      \qquad \bar r_b = \frac1M\sum_m r_{mb}.$$
+
+    $b_{mb}$ does not depend on $x^{(m)}$, so the estimator is unbiased; it has the scale of
+    :func:`reinforce_generator_loss` (a mean over m and b), and the same expectation:
+    $\mathbb E[\nabla\mathcal L_G] = -\nabla_\theta\,\mathbb E_{h(z)}\mathbb E_{g_\theta(x\mid z)}[\log w(x)]$
+    with w held fixed, i.e. $\nabla_\theta\,\mathbb E_h\,\mathrm{KL}(g_\theta(\cdot\mid z)\,\|\,\tilde p(\cdot\mid z))$
+    (docs/math.md §5.6), the reverse-KL direction. Needs M ≥ 2 samples per z (dim 0).
+    Source: W. Kool, H. van Hoof, M. Welling, "Buy 4 REINFORCE Samples, Get a Baseline for Free!",
+    ICLR 2019 workshop, https://openreview.net/forum?id=r1lgTGL5DE.
+    """
+    log_w, log_g = _pair(log_w, log_g)
+    m = _at_least_two_samples(log_w)
+    advantage = log_w - log_w.mean(0, keepdim=True)             # (M, B), r − r̄, no gradient
+    return -(advantage * log_g).sum(0).mean() / (m - 1)
 
 
 def gumbel_noise(shape, generator: torch.Generator | None = None, dtype=torch.float32, device="cpu") -> torch.Tensor:
@@ -105,7 +149,9 @@ def gumbel_softmax(logits: torch.Tensor, tau: float = 1.0, hard: bool = True,
     ``hard=True`` is the straight-through variant: the forward value is the exact one-hot of
     $\arg\max(\ell + G)$ (a true sample of the categorical), the backward pass uses the gradient of
     the relaxed $y$. Same maths as ``torch.nn.functional.gumbel_softmax``, which takes no
-    ``torch.Generator`` (we need one for reproducibility). Baseline of bgan-math.md §6.7.
+    ``torch.Generator`` (we need one for reproducibility). The Gumbel-softmax baseline of
+    docs/math.md §5.7 (Jang, Gu, Poole 2017, https://arxiv.org/abs/1611.01144; Maddison, Mnih, Teh 2017,
+    https://arxiv.org/abs/1611.00712).
     """
     if not tau > 0:
         raise ValueError(f"tau must be positive; got {tau}")
@@ -119,5 +165,10 @@ def gumbel_softmax(logits: torch.Tensor, tau: float = 1.0, hard: bool = True,
 
 
 def gumbel_temperature(step: int, start: float = 3.0, rate: float = 1e-3, floor: float = 0.5) -> float:
-    r"""Annealed temperature $\tau = \max(\tau_0 e^{-\text{rate}\cdot\text{step}}, \tau_{\min})$ (bgan-math.md §6.7)."""
+    r"""Annealed temperature $\tau = \max(\tau_0 e^{-\text{rate}\cdot\text{step}}, \tau_{\min})$.
+
+    The defaults are the schedule of the authors' Gumbel-softmax baseline in their Theano code
+    (rdevon/BGAN, https://github.com/rdevon/BGAN; docs/math.md §5.7, §10.1): 3.0 at step 0, the
+    floor 0.5 from step ⌈ln 6 / rate⌉ = 1792 on.
+    """
     return max(start * math.exp(-rate * step), floor)

@@ -106,6 +106,7 @@ def test_only_log_g_carries_gradient():
     for norm in estimators.NORMALIZATIONS:
         estimators.discrete_generator_loss(log_w, log_g, norm).backward()
     estimators.reinforce_generator_loss(log_w, log_g, torch.tensor(0.3, requires_grad=True)).backward()
+    estimators.reinforce_loo_generator_loss(log_w, log_g).backward()
     assert log_w.grad is None and log_g.grad is not None
 
 
@@ -158,6 +159,77 @@ def test_reinforce_matches_reverse_kl_gradient(toy):
     for baseline in (0.0, -0.7):
         grad = _grad_of(lambda th: estimators.reinforce_generator_loss(log_w, categorical_log_prob(th, x), baseline), logits)
         torch.testing.assert_close(grad, fd, rtol=0, atol=0.01)
+
+
+def test_reinforce_loo_equals_explicit_leave_one_out_formula():
+    """Check that the LOO loss and its gradient equal −mean_{m,b} (r_m − mean of the other r_j) log g_m."""
+    gen = torch.Generator().manual_seed(8)
+    log_w = torch.randn(5, 4, generator=gen, dtype=torch.float64)
+    log_g = torch.randn(5, 4, generator=gen, dtype=torch.float64, requires_grad=True)
+    baseline = torch.zeros_like(log_w)
+    for m, b in itertools.product(range(5), range(4)):
+        baseline[m, b] = sum(log_w[j, b] for j in range(5) if j != m) / 4
+    explicit = -((log_w - baseline) * log_g).mean()
+    loss = estimators.reinforce_loo_generator_loss(log_w, log_g)
+    torch.testing.assert_close(loss, explicit, rtol=1e-12, atol=1e-14)
+    torch.testing.assert_close(torch.autograd.grad(loss, log_g)[0], torch.autograd.grad(explicit, log_g)[0],
+                               rtol=1e-12, atol=1e-14)
+    torch.testing.assert_close(estimators.leave_one_out_baseline(log_w), baseline, rtol=1e-12, atol=1e-14)
+
+
+def _loo_expectation(logits, support, log_w_table, m):
+    """Exact E[∇ LOO loss]: Σ over all 8^M sample tuples of P(tuple)·(gradient for that tuple)."""
+    cells = torch.tensor(list(itertools.product(range(K**D), repeat=m))).T      # (M, C) cell indices
+    n = cells.shape[1]
+    prob = _g_table(logits, support)[cells].prod(0)                              # (C,)
+    theta = logits.expand(n, D, K).clone().requires_grad_(True)                  # one copy per tuple
+    log_g = categorical_log_prob(theta, support[cells])                          # (M, C)
+    (n * estimators.reinforce_loo_generator_loss(log_w_table[cells], log_g)).backward()
+    return torch.einsum("c,cdk->dk", prob, theta.grad)                          # (D, K)
+
+
+@pytest.mark.parametrize("m", [2, 3])
+def test_reinforce_loo_unbiased_by_exact_enumeration(toy, m):
+    """Check that over all M-tuples E[∇ LOO loss] = ∇KL(g‖p) (optimal critic, finite differences) and
+    −∇E_g[log w] (any fixed critic, autograd on the enumerated objective)."""
+    p, logits, support = toy
+
+    def reverse_kl(th):
+        gt = _g_table(th, support)
+        return (gt * (gt.log() - p.log())).sum()
+
+    fd = torch.zeros(D, K, dtype=torch.float64)
+    for d, k in itertools.product(range(D), range(K)):
+        e = torch.zeros_like(logits)
+        e[0, d, k] = 1e-5
+        fd[d, k] = (reverse_kl(logits + e) - reverse_kl(logits - e)) / 2e-5
+    optimal = p.log() - _g_table(logits, support).log()
+    torch.testing.assert_close(_loo_expectation(logits, support, optimal, m), fd, rtol=0, atol=1e-8)
+    noisy = optimal + torch.randn(K**D, generator=torch.Generator().manual_seed(9), dtype=torch.float64)
+    truth = _grad_of(lambda th: -(_g_table(th, support) * noisy).sum(), logits)
+    torch.testing.assert_close(_loo_expectation(logits, support, noisy, m), truth, rtol=1e-10, atol=1e-12)
+
+
+@pytest.mark.parametrize("dtype", [torch.float32, torch.float64])
+def test_reinforce_loo_keeps_dtype_and_shapes(dtype):
+    """Check that the LOO loss is a scalar of the input dtype and its gradient has log_g's shape (M, B)."""
+    log_w = torch.randn(4, 3, dtype=dtype)
+    log_g = torch.randn(4, 3, dtype=dtype, requires_grad=True)
+    loss = estimators.reinforce_loo_generator_loss(log_w, log_g)
+    assert loss.shape == () and loss.dtype == dtype
+    loss.backward()
+    assert log_g.grad.shape == (4, 3) and log_g.grad.dtype == dtype
+    assert estimators.leave_one_out_baseline(log_w).dtype == dtype
+
+
+def test_reinforce_loo_rejects_one_sample_per_z():
+    """Check that M = 1 (no other sample to average) and non-(M, B) shapes raise a ValueError naming log_w."""
+    with pytest.raises(ValueError, match=r"log_w must have shape \(M, B\) with M >= 2.*got shape \(1, 3\)"):
+        estimators.reinforce_loo_generator_loss(torch.zeros(1, 3), torch.zeros(1, 3))
+    with pytest.raises(ValueError, match="M >= 2"):
+        estimators.leave_one_out_baseline(torch.zeros(1, 3))
+    with pytest.raises(ValueError, match="log_w"):
+        estimators.reinforce_loo_generator_loss(torch.zeros(3), torch.zeros(3))
 
 
 def test_gumbel_softmax_hard_is_an_exact_categorical_sample():
