@@ -1,6 +1,9 @@
 """Input validation shared by all modules: clear ``ValueError`` messages naming the parameter."""
 from __future__ import annotations
 
+import math
+
+import numpy as np
 import torch
 
 
@@ -39,3 +42,69 @@ def probability_vector(p: torch.Tensor, name: str, atol: float = 1e-5) -> torch.
 def dim_in_range(x: torch.Tensor, dim: int, name: str) -> None:
     if x.ndim == 0 or not -x.ndim <= dim < x.ndim:
         raise ValueError(f"dim={dim} is out of range for {name} with shape {tuple(x.shape)}")
+
+
+# --- numbers and choices ----------------------------------------------------------------------------
+def integer(value, name: str, minimum: int | None = None) -> int:
+    """``value`` as an int (Python or NumPy integer, not a bool or a float) that is ``>= minimum``."""
+    if isinstance(value, bool) or not isinstance(value, (int, np.integer)):
+        raise TypeError(f"{name} must be an integer; got {value!r} ({type(value).__name__})")
+    if minimum is not None and value < minimum:
+        raise ValueError(f"{name} must be an integer >= {minimum}; got {value!r}")
+    return int(value)
+
+
+def positive_int(value, name: str, minimum: int = 1) -> int:
+    """An integer ``>= minimum`` (default 1)."""
+    if isinstance(value, bool) or not isinstance(value, (int, np.integer)) or value < minimum:
+        raise ValueError(f"{name} must be an integer >= {minimum}; got {value!r}")
+    return int(value)
+
+
+def _real(value, name: str) -> float:
+    if isinstance(value, bool) or not isinstance(value, (int, float, np.integer, np.floating)):
+        raise ValueError(f"{name} must be a number; got {value!r} ({type(value).__name__})")
+    return float(value)
+
+
+def positive_float(value, name: str) -> float:
+    """A finite number ``> 0``."""
+    if isinstance(value, bool) or not isinstance(value, (int, float, np.integer, np.floating)) \
+            or not value > 0 or not math.isfinite(value):
+        raise ValueError(f"{name} must be a positive finite number; got {value!r}")
+    return float(value)
+
+
+def non_negative_float(value, name: str) -> float:
+    """A finite number ``>= 0``."""
+    if isinstance(value, bool) or not isinstance(value, (int, float, np.integer, np.floating)) \
+            or not 0 <= value < math.inf:
+        raise ValueError(f"{name} must be a non-negative finite number; got {value!r}")
+    return float(value)
+
+
+def in_interval(value, name: str, low: float, high: float, closed: str = "[)") -> float:
+    """A number in the interval from ``low`` to ``high``; ``closed`` says which ends belong ("[)", "[]", "()")."""
+    x = _real(value, name)
+    ok_low = x >= low if closed[0] == "[" else x > low
+    ok_high = x <= high if closed[1] == "]" else x < high
+    if not (ok_low and ok_high):
+        raise ValueError(f"{name} must be in {closed[0]}{low}, {high}{closed[1]}; got {value!r}")
+    return x
+
+
+def boolean(value, name: str) -> bool:
+    if not isinstance(value, (bool, np.bool_)):
+        raise ValueError(f"{name} must be True or False; got {value!r}")
+    return bool(value)
+
+
+def choice(value, allowed, name: str):
+    """``value`` if it is one of ``allowed`` (a sequence or a dict's keys), else ValueError listing them."""
+    try:
+        ok = value in allowed
+    except TypeError:
+        ok = False
+    if not ok:
+        raise ValueError(f"{name} must be one of {list(allowed)}; got {value!r}")
+    return value

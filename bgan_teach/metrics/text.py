@@ -13,10 +13,25 @@ independently from the character frequencies) and **bigram** (a Markov chain: fi
 the first-position frequencies, then $P(x_{l+1}\mid x_l)$ counted in the training windows). A GAN
 that beats the unigram sampler has learned something about English; the bigram chain is a strong
 baseline for these two metrics, which only look at pairs and short words.
+
+**Diversity** (both metrics above reward a sampler that repeats one good line): **distinct-n**, the share
+of distinct character n-grams among all n-grams of the samples (Li et al. 2016, "A Diversity-Promoting
+Objective Function for Neural Conversation Models", https://arxiv.org/abs/1510.03055, there over words),
+and the **unique share**, distinct sequences / N. Both depend on N: compare them at equal N.
+
+**Quality against diversity** (Caccia et al., "Language GANs Falling Short", ICLR 2020,
+https://arxiv.org/abs/1811.02549): a maximum-likelihood language model sampled at temperature T,
+$p_T(x\mid c) \propto p(x\mid c)^{1/T}$, traces a curve from greedy (T → 0: high quality, no diversity)
+through the fitted model (T = 1) to flatter than it (T > 1); a GAN is one point to set against that
+curve, not against the T = 1 point. :func:`ngram_sampler` is the character n-gram version of that baseline
+and :func:`temperature_sweep` the curve. NOTE(deviation): Caccia et al. measure quality by BLEU and
+diversity by Self-BLEU (or an LM score and a reverse LM score) with a neural LM; here quality is word share
+and bigram JS, diversity distinct-n and unique share, and the LM is a count-based n-gram model.
 """
 from __future__ import annotations
 
 import math
+from dataclasses import dataclass
 
 import torch
 
@@ -27,8 +42,9 @@ from ..divergences import get
 from ..models.sequence import sample_sequences
 
 __all__ = [
-    "bigram_distribution", "bigram_js", "bigram_sampler", "reference_metrics", "snapshot_views",
-    "text_metrics", "unigram_sampler", "vocabulary", "weighted_samples", "word_share",
+    "NgramModel", "bigram_distribution", "bigram_js", "bigram_sampler", "distinct_n", "diversity_metrics",
+    "fit_ngram", "ngram_sampler", "reference_metrics", "text_snapshot_fn", "temper", "temperature_sweep",
+    "text_metrics", "unigram_sampler", "unique_share", "vocabulary", "weighted_samples", "word_share",
 ]
 
 _STRIP = ".,'"
@@ -118,6 +134,150 @@ def bigram_sampler(train, num_categories: int, n: int, seed: int | torch.Generat
     return out
 
 
+def distinct_n(samples, num_categories: int, n: int = 1) -> float:
+    r"""Share of distinct character n-grams among all n-grams within the rows of ``samples`` (N, L).
+
+    $\text{distinct-}n = |\{\text{distinct } n\text{-grams}\}| \,/\, (N(L - n + 1))$; n-grams never cross rows.
+    """
+    samples = _codes(samples, num_categories, "samples")
+    if isinstance(n, bool) or not isinstance(n, int) or not 1 <= n <= samples.shape[1]:
+        raise ValueError(f"n must be an integer in 1..L = {samples.shape[1]} (the sequence length); got {n!r}")
+    grams = samples.unfold(1, n, 1).reshape(-1, n)                            # (N·(L−n+1), n)
+    return len(torch.unique(grams, dim=0)) / len(grams)
+
+
+def unique_share(samples) -> float:
+    """Distinct rows of ``samples`` (N, L) divided by N: 1/N when every sample is the same sequence."""
+    samples = torch.as_tensor(samples)
+    if samples.ndim != 2 or samples.shape[0] == 0:
+        raise ValueError(f"samples must have shape (N, L) with N >= 1; got {tuple(samples.shape)}")
+    return len(torch.unique(samples, dim=0)) / len(samples)
+
+
+def diversity_metrics(samples, num_categories: int, max_n: int = 4) -> dict[str, float]:
+    """``{"distinct_1": …, …, "distinct_<max_n>": …, "unique_share": …}`` for samples (N, L)."""
+    samples = _codes(samples, num_categories, "samples")
+    if isinstance(max_n, bool) or not isinstance(max_n, int) or not 1 <= max_n <= samples.shape[1]:
+        raise ValueError(f"max_n must be an integer in 1..L = {samples.shape[1]}; got {max_n!r}")
+    out = {f"distinct_{k}": distinct_n(samples, num_categories, k) for k in range(1, max_n + 1)}
+    return {**out, "unique_share": unique_share(samples)}
+
+
+def temper(log_probs: torch.Tensor, temperature: float) -> torch.Tensor:
+    r"""$\log p_T = \mathrm{log\_softmax}(\log p / T)$ over the last axis, for any T > 0 (no overflow).
+
+    The row maximum is subtracted before dividing by T, so a tiny T gives 0 at the arg max and −inf (not
+    nan) elsewhere: greedy, with ties kept equally likely. Entries of −inf (probability 0) stay −inf.
+    """
+    if isinstance(temperature, bool) or not isinstance(temperature, (int, float)) or not 0 < temperature < math.inf:
+        raise ValueError(f"temperature must be a finite number > 0 (small values approach greedy decoding, "
+                         f"1 is the fitted model, > 1 is flatter); got {temperature!r}")
+    shifted = log_probs - log_probs.max(-1, keepdim=True).values                 # max entry 0, others ≤ 0
+    return torch.log_softmax(shifted / temperature, -1)
+
+
+def _context_ids(codes: torch.Tensor, num_categories: int) -> torch.Tensor:
+    """Base-K number of each row of codes (n, c): one int64 id per context of length c."""
+    powers = num_categories ** torch.arange(codes.shape[1] - 1, -1, -1, dtype=torch.long)   # (c,)
+    return (codes * powers).sum(1)
+
+
+@dataclass(frozen=True)
+class NgramModel:
+    r"""Character n-gram counts turned into log probabilities, with back-off to shorter contexts.
+
+    ``start`` (K,): $\log P(x_1)$ (first-position frequencies). ``keys[c]`` (C_c,): sorted ids of the contexts of
+    length c seen in training; ``log_probs[c]`` (C_c, K): $\log P(x_l \mid x_{l-c..l-1})$ for them
+    (``keys[0]`` = [0], ``log_probs[0]`` the unigram over all positions).
+    """
+
+    order: int
+    num_categories: int
+    start: torch.Tensor
+    keys: tuple
+    log_probs: tuple
+
+    def next_log_probs(self, context: torch.Tensor, temperature: float = 1.0) -> torch.Tensor:
+        """Tempered log P(next | context) (n, K) for contexts (n, c), c < order, from the longest seen suffix."""
+        n, length = context.shape
+        rows = self.log_probs[0].expand(n, -1).clone()                            # (n, K) unigram fallback
+        found = torch.zeros(n, dtype=torch.bool)
+        for c in range(min(length, self.order - 1), 0, -1):
+            ids = _context_ids(context[:, length - c:], self.num_categories)      # (n,)
+            keys = self.keys[c]
+            at = torch.searchsorted(keys, ids).clamp(max=len(keys) - 1)
+            hit = (keys[at] == ids) & ~found
+            rows[hit] = self.log_probs[c][at[hit]]
+            found |= hit
+        return temper(rows, temperature)
+
+    def sample(self, n: int, length: int, temperature: float = 1.0, seed: int | torch.Generator = 0) -> torch.Tensor:
+        """n sequences (n, length) drawn position by position at ``temperature``; seeded."""
+        temper(self.start, temperature)                                           # validate before any work
+        gen = make_generator(seed)
+        out = torch.empty(n, length, dtype=torch.long)
+        first = self.start if self.order > 1 else self.log_probs[0][0]
+        out[:, 0] = torch.multinomial(temper(first, temperature).exp().expand(n, -1), 1, generator=gen).squeeze(1)
+        for pos in range(1, length):
+            probs = self.next_log_probs(out[:, max(0, pos - self.order + 1):pos], temperature).exp()
+            out[:, pos] = torch.multinomial(probs, 1, generator=gen).squeeze(1)
+        return out
+
+
+def fit_ngram(train, num_categories: int, order: int = 2) -> NgramModel:
+    """Count character n-grams of ``order`` (1: unigram, 2: bigram, …) within the rows of ``train`` (N, L).
+
+    At T = 1, order 2 is :func:`bigram_sampler`'s chain and order 1 :func:`unigram_sampler`'s model.
+    """
+    train = _codes(train, num_categories, "train")
+    K, (N, L) = num_categories, train.shape
+    if isinstance(order, bool) or not isinstance(order, int) or not 1 <= order <= L:
+        raise ValueError(f"order must be an integer in 1..L = {L} (the sequence length); got {order!r}")
+    if K ** (order - 1) >= 2**62:
+        raise ValueError(f"order={order} is too large for num_categories={K} (context ids overflow int64)")
+    start = torch.log(torch.bincount(train[:, 0], minlength=K).double())
+    keys, log_probs = [], []
+    for c in range(order):
+        windows = train.unfold(1, c + 1, 1).reshape(-1, c + 1)                  # (N·(L−c), c+1)
+        ids = _context_ids(windows[:, :c], K) if c else torch.zeros(len(windows), dtype=torch.long)
+        uniq, row = torch.unique(ids, return_inverse=True)                       # sorted context ids
+        counts = torch.zeros(len(uniq), K, dtype=torch.float64)
+        counts.index_put_((row, windows[:, c]), torch.ones(len(row), dtype=torch.float64), accumulate=True)
+        keys.append(uniq)
+        log_probs.append(torch.log(counts) - torch.log(counts.sum(1, keepdim=True)))   # (C_c, K)
+    return NgramModel(order, K, start - torch.logsumexp(start, 0), tuple(keys), tuple(log_probs))
+
+
+def ngram_sampler(train, num_categories: int, n: int, order: int = 2, temperature: float = 1.0,
+                  seed: int | torch.Generator = 0) -> torch.Tensor:
+    r"""n sequences from the character n-gram model of ``train`` sampled at ``temperature``.
+
+    $p_T(x_l \mid c) \propto p(x_l \mid c)^{1/T}$ at every position (the first from first-position
+    frequencies); unseen contexts back off to their longest seen suffix, then to the unigram.
+    """
+    temper(torch.zeros(1), temperature)                                           # reject T ≤ 0 before fitting
+    train = _codes(train, num_categories, "train")
+    return fit_ngram(train, num_categories, order).sample(n, train.shape[1], temperature, seed)
+
+
+def temperature_sweep(corpus: TextCorpus, temperatures=(0.3, 0.5, 0.7, 0.85, 1.0, 1.2, 1.5), order: int = 2,
+                      n: int = 2000, seed: int = 0, max_n: int = 4) -> list[dict[str, float]]:
+    """The quality-diversity curve of the n-gram baseline: one row per temperature (same seed each).
+
+    Rows: ``temperature``, ``bigram_js``, ``word_share`` (:func:`text_metrics`) and ``distinct_1`` …
+    ``distinct_<max_n>``, ``unique_share`` (:func:`diversity_metrics`).
+    """
+    for t in temperatures:
+        temper(torch.zeros(1), t)
+    K, vocab = corpus.num_categories, vocabulary(corpus.text)
+    model = fit_ngram(corpus.train, K, order)
+    rows = []
+    for t in temperatures:
+        x = model.sample(n, corpus.length, t, seed)                              # (n, L)
+        rows.append({"temperature": float(t), **text_metrics(x, corpus, vocab), **diversity_metrics(x, K, max_n)})
+    return rows
+
+
 def reference_metrics(corpus: TextCorpus, n: int = 2000, seed: int = 0) -> dict[str, dict[str, float]]:
     """Metrics of the two reference samplers (and of the held-out text against itself, as a floor).
 
@@ -131,16 +291,17 @@ def reference_metrics(corpus: TextCorpus, n: int = 2000, seed: int = 0) -> dict[
     return {name: text_metrics(codes, corpus, vocab) for name, codes in rows.items()}
 
 
-def snapshot_views(corpus: TextCorpus, n_show: int = 6, n_eval: int = 500, seed: int = 0):
+def text_snapshot_fn(corpus: TextCorpus, n_show: int = 6, n_eval: int = 500, seed: int = 0):
     """A ``snapshot_fn`` for ``train_discrete``: at each snapshot, decoded samples and the two metrics.
 
-    Returns ``fn(generator, critic) -> {"samples": [n_show str], "bigram_js", "word_share"}``; the shown
+    Returns ``fn(trainer) -> {"samples": [n_show str], "bigram_js", "word_share"}``; the shown
     samples use the same ``n_show`` noise vectors at every snapshot (so a slider shows how the text for
     a fixed z changes), the metrics ``n_eval`` fresh sequences (same seed each time).
     """
     vocab = vocabulary(corpus.text)
 
-    def fn(generator, critic) -> dict:
+    def fn(trainer) -> dict:
+        generator = trainer.generator
         z = generator.noise(n_show, make_generator(seed))
         shown = decode(sample_sequences(generator, n_show, seed, z=z), corpus.alphabet)
         return {"samples": shown, **text_metrics(sample_sequences(generator, n_eval, seed + 1), corpus, vocab)}
@@ -153,7 +314,7 @@ def weighted_samples(generator, critic, alphabet: str, m_samples: int = 20, seed
                      divergence: str = "gan") -> list[tuple[str, float, float]]:
     r"""The M samples drawn from $g(\cdot\mid z)$ for ONE z, with their log w and $\tilde w$, best first.
 
-    $\tilde w^{(m)} = \mathrm{softmax}_m(\log w^{(m)})$ (bgan-math.md §2.8): the share of the BGAN update
+    $\tilde w^{(m)} = \mathrm{softmax}_m(\log w^{(m)})$ (docs/math.md §4.2): the share of the BGAN update
     that pushes $g(\cdot\mid z)$ toward sample m. Returns ``[(text, log_w, w_tilde), ...]`` sorted by w̃.
     """
     gen = make_generator(seed)

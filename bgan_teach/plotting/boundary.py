@@ -12,27 +12,19 @@ GAN Lab's layers. Artists, all mutated in place by :meth:`BoundaryDisplay.update
 - ``manifold_``: the generator manifold, a square grid of noise (first two noise coordinates, the rest 0)
   pushed through $G$, one small grid per shown component when $G$ has a component code (``set_segments``).
 
-:meth:`compute` turns a :class:`~bgan_teach.training.continuous.ContinuousGAN` into a plain dict of
-arrays (a *state*); pass it to the trainer as ``views=display.compute`` so snapshots store states and a
-history slider only mutates artists (no network evaluation while scrubbing).
+The display only draws: a *state* (a plain dict of arrays) comes from
+:class:`~bgan_teach.training.views.BoundaryView`, which the trainer calls at every snapshot
+(``snapshot_fn=view.state``), so a history slider only mutates artists (no network evaluation while
+scrubbing) and nothing here reaches back into the trainer.
 """
 from __future__ import annotations
 
-import contourpy
 import numpy as np
-import torch
 from matplotlib.collections import LineCollection
 
+from ..training.views import RESPONSES, BoundaryView
+
 __all__ = ["BoundaryDisplay", "RESPONSES", "image_grid"]
-
-RESPONSES = {"D": (0.0, 1.0, r"$D(x)=\sigma(V)$"), "log_w": (-5.0, 5.0, r"$\log w(x)$ (clipped)")}
-
-
-def _device(module) -> torch.device:
-    """Where a module's parameters live (CPU for a parameter-free function)."""
-    params = getattr(module, "parameters", None)
-    first = next(iter(params()), None) if callable(params) else None
-    return first.device if first is not None else torch.device("cpu")
 
 
 class BoundaryDisplay:
@@ -40,72 +32,9 @@ class BoundaryDisplay:
 
     def __init__(self, extent, n_grid: int = 60, response: str = "D", n_arrows: int = 64,
                  n_manifold: int = 11, arrow_length: float = 0.5):
-        if response not in RESPONSES:
-            raise ValueError(f"response must be one of {list(RESPONSES)}; got {response!r}")
-        if len(extent) != 4 or not (extent[0] < extent[1] and extent[2] < extent[3]):
-            raise ValueError(f"extent must be (xmin, xmax, ymin, ymax) with min < max; got {extent!r}")
-        if isinstance(n_grid, bool) or not isinstance(n_grid, int) or n_grid < 2:
-            raise ValueError(f"n_grid must be an integer >= 2; got {n_grid!r}")
-        self.extent, self.n_grid, self.response = tuple(float(e) for e in extent), n_grid, response
-        self.n_arrows, self.n_manifold, self.arrow_length = n_arrows, n_manifold, arrow_length
-        xs = np.linspace(self.extent[0], self.extent[1], n_grid)
-        ys = np.linspace(self.extent[2], self.extent[3], n_grid)
-        self.xx, self.yy = np.meshgrid(xs, ys)                                   # (G, G) each, row = y
-        self.grid_points = torch.from_numpy(np.stack([self.xx.ravel(), self.yy.ravel()], 1)).float()
+        self.view = BoundaryView(extent, n_grid, response, n_arrows, n_manifold, arrow_length)
+        self.extent, self.response, self.n_arrows = self.view.extent, self.view.response, n_arrows
         self.ax_ = self.figure_ = None
-
-    # --- compute: network → plain arrays ------------------------------------------------------
-    @torch.no_grad()
-    def critic_grid(self, critic, divergence) -> tuple[np.ndarray, np.ndarray]:
-        """(log w, response) on the grid, each (G, G). D = σ(V) is only drawn, never logged."""
-        v = critic(self.grid_points.to(_device(critic))).cpu().view(self.n_grid, self.n_grid)   # (G, G)
-        log_w = divergence.log_weight(v).double().numpy()
-        if self.response == "D":
-            return log_w, torch.sigmoid(v).double().numpy()
-        return log_w, np.clip(log_w, *RESPONSES["log_w"][:2])
-
-    def boundary_segments(self, log_w: np.ndarray) -> list[np.ndarray]:
-        """Polylines of the level set log w = 0 (w = 1) on the grid, each (P, 2)."""
-        gen = contourpy.contour_generator(self.xx, self.yy, log_w, line_type="Separate")
-        return [seg for seg in gen.lines(0.0) if len(seg) > 1]
-
-    @torch.no_grad()
-    def manifold_lines(self, generator) -> np.ndarray:
-        """G applied to a square noise grid in the first two noise coordinates: (2L, P, 2) polylines.
-
-        With a component code (``generator.components = K > 0``) each component has its own patch of
-        the manifold: a smaller grid (5 lines of 11 points each way) for up to 16 evenly chosen components.
-        """
-        k = getattr(generator, "components", 0)
-        n_lines, n_points, half = (self.n_manifold, 41, 2.5) if not k else (5, 11, 2.0)
-        t, s = torch.linspace(-half, half, n_lines), torch.linspace(-half, half, n_points)
-        a, b = torch.meshgrid(t, s, indexing="ij")                            # (L, P)
-        eps = torch.zeros(2, n_lines, n_points, generator.noise_dim)
-        eps[0, ..., 0], eps[0, ..., 1] = a, b
-        if generator.noise_dim > 1:
-            eps[1, ..., 0], eps[1, ..., 1] = b, a
-        eps = eps.view(-1, generator.noise_dim)                                 # (2·L·P, d_z)
-        dev = _device(generator)
-        if not k:
-            return generator(eps.to(dev)).cpu().view(2 * n_lines, n_points, -1)[..., :2].numpy()
-        shown = torch.linspace(0, k - 1, min(k, 16)).round().long()            # (C,)
-        comp = shown.repeat_interleave(len(eps))                               # (C·2·L·P,)
-        z = generator.inputs(eps.repeat(len(shown), 1), comp).to(dev)
-        return generator(z).cpu().view(len(shown) * 2 * n_lines, n_points, -1)[..., :2].numpy()
-
-    def arrows(self, gan, x_fake: torch.Tensor) -> np.ndarray:
-        r"""$-\nabla_x\ell_G$ at the first ``n_arrows`` points, scaled so the longest has ``arrow_length``."""
-        g = -gan.loss_gradient(x_fake[: self.n_arrows]).double().numpy()             # (A, 2)
-        longest = np.linalg.norm(g, axis=1).max(initial=0.0)
-        return g * (self.arrow_length / longest) if longest > 0 else g
-
-    def compute(self, gan) -> dict:
-        """The state of a ``ContinuousGAN`` as arrays: everything :meth:`update` draws."""
-        x_fake = gan.sample()
-        log_w, response = self.critic_grid(gan.critic, gan.divergence)
-        return {"step": gan.steps, "response": response, "boundary": self.boundary_segments(log_w),
-                "x_fake": x_fake.numpy(), "arrows": self.arrows(gan, x_fake),
-                "manifold": self.manifold_lines(gan.generator)}
 
     # --- display: arrays → artists ---------------------------------------------------------
     def plot(self, ax=None, state: dict | None = None, x_real=None, title: str = "", legend: bool = True):
@@ -119,7 +48,7 @@ class BoundaryDisplay:
             _, ax = plt.subplots(figsize=(5, 5))
         self.ax_, self.figure_, self.title = ax, ax.figure, title
         vmin, vmax, label = RESPONSES[self.response]
-        self.image_ = ax.imshow(np.full(self.xx.shape, (vmin + vmax) / 2), extent=self.extent, origin="lower",
+        self.image_ = ax.imshow(np.full(self.view.xx.shape, (vmin + vmax) / 2), extent=self.extent, origin="lower",
                                 vmin=vmin, vmax=vmax, cmap="RdBu_r", interpolation="nearest")
         self.manifold_ = ax.add_collection(LineCollection([], colors="0.35", linewidths=0.4, alpha=0.6))
         self.boundary_ = ax.add_collection(LineCollection([], colors="k", linewidths=1.6))
@@ -140,7 +69,7 @@ class BoundaryDisplay:
         return self
 
     def update(self, state: dict, draw: bool = True) -> None:
-        """Mutate every artist from ``state`` (a :meth:`compute` dict or a snapshot's extras)."""
+        """Mutate every artist from ``state`` (a ``BoundaryView.state`` dict or a snapshot's extras)."""
         if self.ax_ is None:
             raise RuntimeError("call .plot(ax) before .update(state)")
         self.image_.set_data(state["response"])

@@ -1,19 +1,28 @@
-"""What every trainer shares: a step history, snapshots for scrubbing, NaN guards, progress bars.
+"""What every trainer shares: the step history, snapshots, the run loop, NaN stops and progress bars.
 
-A trainer returns a :class:`TrainResult`. If a monitored quantity becomes NaN or inf, the trainer
-stops, warns with the quantity's name and the step, and returns the history recorded so far
-(``result.stopped`` holds the message).
+Both GAN trainers are *steppers* (:class:`Stepper`): ``critic_step()``, ``generator_step()``, ``step()``
+(one full training step; each trainer writes its own, next to the paper's equations), ``train(steps)``
+and ``snapshot()``. The loop in :meth:`Stepper.train` is the one place that times steps, draws the
+progress bar, honours a time limit, takes snapshots and stops on NaN/inf: the failing update is never
+applied (every trainer checks before ``optimizer.step()``), the history up to the failing step is kept,
+and ``train`` returns the message. :func:`fit` runs a stepper and packs a :class:`TrainResult`.
 """
 from __future__ import annotations
 
 import copy
 import math
+import time
 import warnings
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Callable
 
 import numpy as np
 import torch
+
+from .._checks import positive_float, positive_int
+
+__all__ = ["NonFiniteError", "check_finite", "History", "Snapshot", "take_snapshot", "TrainResult", "Stepper",
+           "fit", "warn_stopped", "progress"]
 
 
 class NonFiniteError(FloatingPointError):
@@ -21,26 +30,44 @@ class NonFiniteError(FloatingPointError):
 
 
 def check_finite(step: int, **values) -> None:
-    """Raise :class:`NonFiniteError` naming the first non-finite quantity and the step."""
+    """Raise :class:`NonFiniteError` naming the first non-finite quantity and the step (in its own dtype)."""
     for name, value in values.items():
-        val = float(value.detach().float().mean()) if isinstance(value, torch.Tensor) else float(value)
-        if not math.isfinite(val):
-            raise NonFiniteError(f"{name} became {val} at step {step}")
+        if isinstance(value, torch.Tensor):
+            value = value.detach()
+            if bool(torch.isfinite(value).all()):
+                continue
+            bad = value[~torch.isfinite(value)].flatten()[0].item()
+        else:
+            bad = float(value)
+            if math.isfinite(bad):
+                continue
+        raise NonFiniteError(f"{name} became {bad} at step {step}")
 
 
 class History:
-    """Per-step records: ``history.append(step=3, loss_d=...)``; ``history["loss_d"]`` → numpy array."""
+    """Per-step records: ``history.append(step=3, loss_d=...)``; ``history["loss_d"]`` → numpy array.
+
+    Values are kept as Python floats (float64): a float64 run keeps its precision, a float32 run its exact
+    float32 values. A tensor is reduced by its mean in its own dtype.
+    """
 
     def __init__(self) -> None:
         self.rows: list[dict[str, float]] = []
 
+    @staticmethod
+    def _value(value) -> float:
+        if isinstance(value, torch.Tensor):
+            value = value.detach()
+            value = value.mean() if value.numel() != 1 else value.reshape(())
+            return float(value.item())
+        return float(value)
+
     def append(self, **values) -> None:
-        row = {}
-        for key, value in values.items():
-            if isinstance(value, torch.Tensor):
-                value = value.detach().float().mean().item()
-            row[key] = float(value)
-        self.rows.append(row)
+        self.rows.append({key: self._value(value) for key, value in values.items()})
+
+    def annotate(self, **values) -> None:
+        """Add quantities to the last row (e.g. the loop's timing, metrics computed after the step)."""
+        self.rows[-1].update({key: self._value(value) for key, value in values.items()})
 
     def __len__(self) -> int:
         return len(self.rows)
@@ -54,7 +81,7 @@ class History:
     def __getitem__(self, key: str) -> np.ndarray:
         if key not in self.keys():
             raise KeyError(f"no quantity {key!r} in history; recorded: {self.keys()}")
-        return np.array([row.get(key, np.nan) for row in self.rows])
+        return np.array([row.get(key, np.nan) for row in self.rows], dtype=np.float64)
 
     def last(self) -> dict[str, float]:
         return dict(self.rows[-1]) if self.rows else {}
@@ -70,9 +97,12 @@ class Snapshot:
     extras: dict[str, Any] = field(default_factory=dict)
 
 
+def _state(module: torch.nn.Module) -> dict[str, torch.Tensor]:
+    return {k: v.detach().to("cpu", copy=True) for k, v in module.state_dict().items()}
+
+
 def take_snapshot(step: int, generator: torch.nn.Module, critic: torch.nn.Module, **extras) -> Snapshot:
-    clone = lambda module: {k: v.detach().to("cpu", copy=True) for k, v in module.state_dict().items()}  # noqa: E731
-    return Snapshot(step, clone(generator), clone(critic), extras)
+    return Snapshot(step, _state(generator), _state(critic), extras)
 
 
 @dataclass
@@ -80,12 +110,19 @@ class TrainResult:
     """What a trainer returns. ``stopped`` is None, or the message of a NaN/inf stop."""
 
     generator: torch.nn.Module
-    discriminator: torch.nn.Module
+    critic: torch.nn.Module
     history: History
     snapshots: list[Snapshot]
     config: dict[str, Any] = field(default_factory=dict)
     stopped: str | None = None
     seconds: float = 0.0
+    sampler: Callable[..., torch.Tensor] | None = field(default=None, repr=False)
+
+    def sample(self, n: int, seed: int | torch.Generator = 0) -> torch.Tensor:
+        """n samples from the trained generator (any generator following the trainer's protocol), no gradient."""
+        if self.sampler is None:
+            raise ValueError("this result has no sampler; call result.generator yourself")
+        return self.sampler(n, seed)
 
     def generator_at(self, index: int) -> torch.nn.Module:
         """A copy of the generator as it was at ``snapshots[index]``."""
@@ -93,11 +130,9 @@ class TrainResult:
         gen.load_state_dict(self.snapshots[index].generator_state)
         return gen
 
-    def discriminator_at(self, index: int) -> torch.nn.Module:
-        """A copy of the critic as it was at ``snapshots[index]``."""
-        disc = copy.deepcopy(self.discriminator)
-        disc.load_state_dict(self.snapshots[index].critic_state)
-        return disc
+    def extras(self) -> list[dict[str, Any]]:
+        """Every snapshot's extras with its ``step``: what the snapshot displays draw."""
+        return [dict(snap.extras, step=snap.step) for snap in self.snapshots]
 
 
 def warn_stopped(err: NonFiniteError) -> str:
@@ -115,13 +150,91 @@ def progress(steps: int, enabled: bool, desc: str):
     return trange(steps, desc=desc, leave=False)
 
 
-def positive_int(value, name: str, minimum: int = 1) -> int:
-    if isinstance(value, bool) or not isinstance(value, (int, np.integer)) or value < minimum:
-        raise ValueError(f"{name} must be an integer >= {minimum}; got {value!r}")
-    return int(value)
+SnapshotFn = Callable[[Any], dict]
 
 
-def positive_float(value, name: str) -> float:
-    if isinstance(value, bool) or not isinstance(value, (int, float)) or not value > 0 or not math.isfinite(value):
-        raise ValueError(f"{name} must be a positive finite number; got {value!r}")
-    return float(value)
+class Stepper:
+    """The state and the run loop both GAN trainers share.
+
+    Subclasses build ``generator``, ``critic``, their optimisers and ``rng`` in ``reset()`` (which must call
+    :meth:`_clear`), and implement ``step()`` (returns the history row it appended via :meth:`record`).
+    ``snapshot_extras()`` gives what every snapshot of this trainer stores; ``step_metrics(final)`` gives
+    quantities computed after a step outside the timed part (both optional).
+    """
+
+    name = "GAN"
+
+    def _clear(self) -> None:
+        self.history, self.snapshots = History(), []
+        self.steps, self.seconds = 0, 0.0
+
+    def record(self, **row) -> dict[str, float]:
+        """Count one step and append its history row (``step`` first)."""
+        self.steps += 1
+        self.history.append(step=self.steps, **row)
+        return self.history.last()
+
+    def snapshot_extras(self) -> dict:
+        return {}
+
+    def step_metrics(self, final: bool) -> dict:
+        return {}
+
+    def snapshot(self, snapshot_fn: SnapshotFn | None = None) -> Snapshot:
+        """Store both networks' weights plus ``snapshot_extras()`` and ``snapshot_fn(self)``."""
+        extras = {**self.snapshot_extras(), **(snapshot_fn(self) if snapshot_fn else {})}
+        snap = take_snapshot(self.steps, self.generator, self.critic, **extras)
+        self.snapshots.append(snap)
+        return snap
+
+    def train(self, steps: int, progress: bool = False, snapshot_every: int | None = None,
+              snapshot_fn: SnapshotFn | None = None, time_limit: float | None = None) -> str | None:
+        """Run ``steps`` steps (or until ``time_limit`` seconds of stepping); snapshot every ``snapshot_every``.
+
+        Each history row gets ``seconds`` (training time so far, metrics and snapshots excluded). On
+        NaN/inf: stop, warn, return the message (the failing update was not applied).
+        """
+        steps = positive_int(steps, "steps", 0)
+        every = None if snapshot_every is None else positive_int(snapshot_every, "snapshot_every")
+        limit = math.inf if time_limit is None else positive_float(time_limit, "time_limit")
+        start_seconds = self.seconds
+        for i in _steps(steps, progress and steps > 0, self.name):
+            begin = time.perf_counter()
+            try:
+                self.step()
+            except NonFiniteError as err:
+                return warn_stopped(err)
+            self.seconds += time.perf_counter() - begin
+            out_of_time = self.seconds - start_seconds >= limit
+            self.history.annotate(seconds=self.seconds, **self.step_metrics(final=i + 1 == steps or out_of_time))
+            if every and (self.steps % every == 0 or i + 1 == steps or out_of_time):
+                self.snapshot(snapshot_fn)
+            if out_of_time:
+                break
+        return None
+
+
+_steps = progress      # ``train`` has a parameter named ``progress``
+
+
+def default_snapshot_every(steps: int, snapshot_every: int | None) -> int:
+    """``snapshot_every``, or about 20 snapshots over ``steps`` when None."""
+    return max(1, steps // 20) if snapshot_every is None else positive_int(snapshot_every, "snapshot_every")
+
+
+def fit(trainer: Stepper, steps: int, snapshot_every: int | None, snapshot_fn: SnapshotFn | None,
+        progress: bool, time_limit: float | None, config: dict) -> TrainResult:
+    """Snapshot at step 0, :meth:`Stepper.train`, make sure the last step has a snapshot, pack the result.
+
+    ``result.seconds`` is the training time (metrics and snapshots excluded), as in the history.
+    """
+    steps = positive_int(steps, "steps", 0)
+    every = default_snapshot_every(steps, snapshot_every)
+    trainer.snapshot(snapshot_fn)
+    stopped = trainer.train(steps, progress=progress, snapshot_every=every, snapshot_fn=snapshot_fn,
+                            time_limit=time_limit)
+    if trainer.snapshots[-1].step != trainer.steps:
+        trainer.snapshot(snapshot_fn)
+    config = dict(config, steps=steps, snapshot_every=every)
+    return TrainResult(trainer.generator, trainer.critic, trainer.history, trainer.snapshots, config, stopped,
+                       trainer.seconds, trainer.sample)

@@ -1,77 +1,65 @@
-r"""Continuous GAN training with the boundary-seeking generator loss (Hjelm et al. 2018, Sec. 3; bgan-math.md §4).
+r"""Continuous BGAN: :class:`ContinuousGAN` (a stepper) and ``train_continuous`` (docs/math.md §6).
 
 Critic: minimise the negative f-GAN bound (:func:`~bgan_teach.losses.discriminator_loss`), optionally
-plus $\lambda\,\mathbb E_P\|\nabla_x V\|^2$ (:func:`~bgan_teach.losses.gradient_penalty`, as the authors'
-PyTorch code). Generator, one of
+plus $\lambda\,\mathbb E_P\|\nabla_x V\|^2$ (:func:`~bgan_teach.losses.gradient_penalty`). Generator: a row of
+:data:`~bgan_teach.generator_losses.GENERATOR_LOSSES` — ``"boundary_seeking"`` ($\tfrac12(\log w)^2$, the
+paper's; GAN case $\tfrac12 V^2$), ``"boundary_seeking_log_z"`` ($\tfrac12(\log w - \log Z)^2$, $\log Z$ an
+EMA of $\log\hat\beta$), ``"non_saturating"`` ($-g_f(V)$) or ``"minimax"`` ($-f^*(g_f(V))$).
 
-| ``generator_loss`` | $\mathcal L_G$ (GAN divergence) | bgan-math.md |
-|---|---|---|
-| ``"boundary_seeking"`` | $\tfrac12\,\mathbb E_z[(\log w)^2] = \tfrac12 V^2$ | §4.2 |
-| ``"boundary_seeking_log_z"`` | $\tfrac12\,\mathbb E_z[(\log w - \log Z)^2]$, $\log Z$ = EMA of $\log\hat\beta$ | §4.3 |
-| ``"non_saturating"`` | $-\mathbb E_z[g_f(V)] = \mathrm{softplus}(-V)$ | §4.4 |
-| ``"minimax"`` | $-\mathbb E_z[f^*(g_f(V))] = -\mathrm{softplus}(V)$ | §4.1 |
-
-:class:`ContinuousGAN` is a small stateful stepper (``critic_step``, ``generator_step``, ``set_lr``,
-``reset``, ``snapshot``) shared by :func:`train_continuous` and the boundary lab, so "train the critic one
-step" and changing a learning rate without a reset are the same code as full training.
+:class:`ContinuousGAN` is the stepper (``critic_step``, ``generator_step``, ``step``, ``train``,
+``snapshot``, ``set_lr``, ``set_options``, ``set_generator_loss``, ``reset``) shared by
+:func:`train_continuous` and the boundary lab, so "train the critic one step" and changing a learning rate
+without a reset are the same code as full training. The twin of
+:class:`~bgan_teach.training.discrete.DiscreteGAN`.
 """
 from __future__ import annotations
-
-import time
 
 import torch
 
 from .. import losses
-from .._checks import as_tensor
+from .._checks import as_tensor, boolean, in_interval, non_negative_float, positive_float, positive_int
 from ..config import make_generator
 from ..divergences import get as get_divergence
+from ..generator_losses import GENERATOR_LOSSES, get_generator_loss
 from ..models.continuous import MLPCritic, MLPGenerator
 from ..weights import log_partition_global
-from .common import (History, NonFiniteError, TrainResult, check_finite, positive_float, positive_int,
-                     progress as progress_bar, take_snapshot, warn_stopped)
-# generator_loss_gradient and optimise_q_on_grid are re-exported: notebook 05 imports them from here
-from .fixed_critic import (GENERATOR_LOSSES, check_loss as _check_loss, generator_loss_gradient, generator_loss_of,
-                           optimise_q_on_grid)
+from .common import Stepper, TrainResult, check_finite, fit
+from .continuous_init import match_data_moments
+from .fixed_critic import generator_loss_gradient
 
-__all__ = ["GENERATOR_LOSSES", "DEFAULTS", "ContinuousGAN", "train_continuous", "generator_loss_gradient",
-           "optimise_q_on_grid"]
+__all__ = ["GENERATOR_LOSSES", "DEFAULTS", "ContinuousGAN", "train_continuous"]
 
-
-# Defaults from sweeps on the ring of 8 (σ = 0.05; benchmarks/continuous.py): the issue's learning rates
-# (G 1e-4, critic 1e-3) and batch 256; a generator with 2-D Gaussian noise plus a 128-way component code
+# The defaults, in one place. From sweeps on the ring of 8 (σ = 0.05; benchmarks/continuous.py): learning
+# rates G 1e-4, critic 1e-3, batch 256; a generator with 2-D Gaussian noise plus a 128-way component code
 # (``components``), whose component offsets start spread like the data (``component_spread`` of the data's
 # variance) and whose output starts with the data's mean and spread (``data_init``, ``skip``). Without the
 # component code no setting we tried reached 8/8 modes with ≥ 80 % high-quality samples on every seed.
-DEFAULTS = dict(batch_size=256, lr=1e-4, lr_critic=1e-3, critic_steps=1, noise_dim=2, hidden=128, layers=2,
+DEFAULTS = dict(batch_size=256, lr=1e-4, critic_lr=1e-3, critic_steps=1, noise_dim=2, hidden=128, layers=2,
                 penalty=0.0, log_z_gamma=0.995, betas=(0.5, 0.999), data_init=True, critic_warmup=0, skip=True,
                 components=128, component_spread=0.9)
+LIVE_OPTIONS = ("batch_size", "critic_steps", "penalty", "lr", "critic_lr")   # change without a reset
 
 
-def _check_data(data):
-    if hasattr(data, "sample") and not isinstance(data, torch.Tensor):
-        return data, 2 if not hasattr(data, "centers") else data.centers.shape[1]
-    x = as_tensor(data, "data").float()
-    if x.ndim != 2 or x.shape[0] < 2:
-        raise ValueError(f"data must be a FloatTensor of shape (N, d) with N >= 2; got {tuple(x.shape)}")
-    if not torch.isfinite(x).all():
-        raise ValueError("data must be finite (no NaN or inf)")
-    return x, x.shape[1]
+class ContinuousGAN(Stepper):
+    """Continuous GAN state. ``data``: a FloatTensor (N, d) or a target with ``.sample(n, generator)``.
 
+    ``options``: keys of :data:`DEFAULTS`. ``n_show`` fixed noise vectors give the points that snapshots
+    and the lab draw (the same z at every step). ``device`` holds the networks; noise and data are drawn
+    on the CPU (same seed, same numbers on any device) and everything handed back is on the CPU.
+    """
 
-class ContinuousGAN:
-    """Stepper over a generator/critic pair. ``data``: a FloatTensor (N, d) or a target with ``.sample(n, gen)``."""
+    name = "continuous GAN"
 
     def __init__(self, data, divergence="gan", generator_loss: str = "boundary_seeking", *, seed: int = 0,
                  n_show: int = 512, device: str | torch.device = "cpu", **options):
         self.data, self.dim = _check_data(data)
         self.device = _check_device(device)
         self.divergence = get_divergence(divergence)
-        self.generator_loss = _check_loss(generator_loss)
+        self.generator_loss = get_generator_loss(generator_loss).name
         unknown = set(options) - set(DEFAULTS)
         if unknown:
             raise ValueError(f"unknown options {sorted(unknown)}; valid options are {sorted(DEFAULTS)}")
-        self.options = {**DEFAULTS, **options}
-        _check_options(self.options)
+        self.options = _check_options({**DEFAULTS, **options})
         self.seed, self.n_show = positive_int(seed, "seed", 0), positive_int(n_show, "n_show")
         self.reset()
 
@@ -83,72 +71,35 @@ class ContinuousGAN:
                                       skip=o["skip"], components=o["components"])
         self.critic = MLPCritic(self.dim, o["hidden"], o["layers"], seed=self.seed + 10_000)
         if o["data_init"]:
-            self._match_data_moments()
-        # Networks live on ``device``; noise and data are drawn on the CPU (same seed, same numbers on any
-        # device) and moved there; everything handed back (samples, gradients, snapshots' arrays) is on the CPU.
+            match_data_moments(self.generator, self.data, o["component_spread"], seed=self.seed + 30_000)
         self.generator.to(self.device)
         self.critic.to(self.device)
         self.opt_g = torch.optim.Adam(self.generator.parameters(), lr=o["lr"], betas=o["betas"])
-        self.opt_d = torch.optim.Adam(self.critic.parameters(), lr=o["lr_critic"], betas=o["betas"])
+        self.opt_d = torch.optim.Adam(self.critic.parameters(), lr=o["critic_lr"], betas=o["betas"])
         self.rng = make_generator(self.seed)
         self.z_show = self.generator.noise(self.n_show, make_generator(self.seed + 20_000)).to(self.device)
-        self.history, self.snapshots = History(), []
-        self.steps = self.critic_steps_done = 0
-        self.log_z = None
-        self._last_d: dict[str, float] = {}
+        self.critic_steps_done, self.log_z, self._last_d = 0, None, {}
+        self._clear()
 
-    @torch.no_grad()
-    def _match_data_moments(self) -> None:
-        r"""Rescale G's output layer so that G(z) starts with the data's per-axis mean and spread.
-
-        With components (and ``skip``, so that G starts affine: $G(\varepsilon, c) = A_\varepsilon\varepsilon
-        + a_c + b$), the component offsets $a_c$ are redrawn with per-axis spread $\sqrt{s}\,\sigma_{data}$
-        and mean 0, $A_\varepsilon$ gets the rest ($\sqrt{1-s}\,\sigma_{data}$ per axis) and $b$ the data's
-        mean, $s$ = ``component_spread``: components start at different places across the data.
-
-        NOTE(deviation): not in the paper. A freshly initialised MLP maps the noise to a tiny blob (or a
-        line) near 0; BGAN's pull is local (it vanishes on the boundary, bgan-math.md §4.4), so samples that
-        start in one spot tend to stay on the few modes nearest to it. Starting spread over the data
-        (data-dependent initialisation, as in Salimans & Kingma 2016) lets every mode attract its share.
-        """
-        gen = make_generator(self.seed + 30_000)
-        x_real = self.data.sample(1024, gen) if not isinstance(self.data, torch.Tensor) else \
-            self.data[torch.randint(len(self.data), (1024,), generator=gen)]
-        x_fake = self.generator(self.generator.noise(1024, gen))                         # (1024, d)
-        scale = x_real.std(0) / x_fake.std(0).clamp_min(1e-6)                            # (d,)
-        for layer in self.generator.output_layers():                                     # G(z) ↦ scale·G(z)
-            layer.weight.mul_(scale.unsqueeze(1))
-            layer.bias.mul_(scale)
-        self.generator.output_layers()[0].bias.add_(x_real.mean(0) - scale * x_fake.mean(0))
-        k, s, skip = self.generator.components, self.options["component_spread"], self.generator.skip
-        if k and skip is not None and s > 0:
-            # G is affine at the start (zero MLP output layer): G(ε, c) = A_ε ε + A_c + b. Per axis: offsets
-            # A_c with mean 0 and spread √s·std_data, A_ε the rest √(1-s)·std_data, b the data's mean.
-            d_z, std = self.generator.noise_dim, x_real.std(0).unsqueeze(1)            # std (d, 1)
-            a_eps, a_c = skip.weight[:, :d_z], skip.weight[:, d_z:]                    # (d, d_z), (d, K)
-            a_eps.mul_(std * (1 - s) ** 0.5 / a_eps.norm(dim=1, keepdim=True).clamp_min(1e-12))
-            offsets = torch.randn(self.dim, k, generator=gen)                          # (d, K)
-            offsets = (offsets - offsets.mean(1, keepdim=True)) / offsets.std(1, keepdim=True).clamp_min(1e-6)
-            a_c.copy_(offsets * std * s ** 0.5)
-            self.generator.output_layers()[0].bias.zero_()
-            skip.bias.copy_(x_real.mean(0))                                            # E[ε] = 0, mean(A_c) = 0
-
-    def set_lr(self, lr: float | None = None, lr_critic: float | None = None) -> None:
+    def set_lr(self, lr: float | None = None, critic_lr: float | None = None) -> None:
         """Change learning rates in place (training, weights and Adam moments are kept)."""
-        for value, name, opt in ((lr, "lr", self.opt_g), (lr_critic, "lr_critic", self.opt_d)):
+        for value, name, opt in ((lr, "lr", self.opt_g), (critic_lr, "critic_lr", self.opt_d)):
             if value is not None:
                 self.options[name] = positive_float(value, name)
                 for group in opt.param_groups:
                     group["lr"] = self.options[name]
 
     def set_options(self, **options) -> None:
-        """Change ``batch_size``, ``critic_steps`` or ``penalty`` without a reset (others need :meth:`reset`)."""
-        allowed = {"batch_size", "critic_steps", "penalty", "lr", "lr_critic"}
-        if set(options) - allowed:
-            raise ValueError(f"only {sorted(allowed)} change without a reset; got {sorted(options)}")
-        self.set_lr(options.pop("lr", None), options.pop("lr_critic", None))
-        _check_options({**self.options, **options})
-        self.options.update(options)
+        """Change any of :data:`LIVE_OPTIONS` without a reset (the others need a new ``ContinuousGAN``)."""
+        if set(options) - set(LIVE_OPTIONS):
+            raise ValueError(f"only {sorted(LIVE_OPTIONS)} change without a reset; got {sorted(options)}")
+        checked = _check_options({**self.options, **options})
+        self.set_lr(options.pop("lr", None), options.pop("critic_lr", None))
+        self.options.update({key: checked[key] for key in options})
+
+    def set_generator_loss(self, name: str) -> None:
+        """Switch the generator loss (a name of ``GENERATOR_LOSSES``) without a reset; log Z restarts."""
+        self.generator_loss, self.log_z = get_generator_loss(name).name, None
 
     # --- batches --------------------------------------------------------------------------
     def real_batch(self, n: int | None = None) -> torch.Tensor:
@@ -172,37 +123,35 @@ class ContinuousGAN:
         loss = losses.discriminator_loss(self.divergence, v_real, v_fake)
         total = loss + self.options["penalty"] * losses.gradient_penalty(self.critic, x_real) \
             if self.options["penalty"] > 0 else loss
+        check_finite(self.steps + 1, loss_d=total)                                  # before the update
         self.opt_d.zero_grad(set_to_none=True)
         total.backward()
         self.opt_d.step()
         self.critic_steps_done += 1
         self._last_d = {"loss_d": float(loss.detach()), "v_real": float(v_real.detach().mean()),
                         "v_fake": float(v_fake.detach().mean())}
-        check_finite(self.steps, loss_d=loss)
         return dict(self._last_d)
 
     def generator_loss_value(self, v_fake: torch.Tensor, update_log_z: bool = False) -> torch.Tensor:
         """The active generator loss (scalar) on critic outputs ``v_fake`` of generated points."""
-        name, div = self.generator_loss, self.divergence
-        if name == "boundary_seeking_log_z" and (update_log_z or self.log_z is None):
-            log_beta = log_partition_global(div.log_weight(v_fake.detach()))              # log β̂ of this batch
+        row = GENERATOR_LOSSES[self.generator_loss]
+        if row.needs_log_z and (update_log_z or self.log_z is None):
+            log_beta = log_partition_global(self.divergence.log_weight(v_fake.detach()))     # log β̂ of this batch
             self.log_z = losses.ema(self.log_z, log_beta, self.options["log_z_gamma"])
-        return generator_loss_of(name, div, v_fake, self.log_z)
+        return row.mean(self.divergence, v_fake, self.log_z)
 
     def generator_step(self) -> dict[str, float]:
-        """One Adam step on the generator loss; appends a history row (one row per generator step)."""
+        """One Adam step on the generator loss; counts as a step (appends a history row)."""
         v_fake = self.critic(self.fake_batch())                                        # (B,)
         loss = self.generator_loss_value(v_fake, update_log_z=True)
+        check_finite(self.steps + 1, loss_g=loss, v_fake=v_fake)                      # before the update
         self.opt_g.zero_grad(set_to_none=True)
         loss.backward()
         self.opt_g.step()
-        self.steps += 1
-        row = {"step": self.steps, **self._last_d, "loss_g": float(loss.detach()), "v_fake_g": float(v_fake.detach().mean())}
+        row = {**self._last_d, "loss_g": float(loss.detach()), "v_fake_g": float(v_fake.detach().mean())}
         if self.log_z is not None:
             row["log_z"] = float(self.log_z)
-        self.history.append(**row)
-        check_finite(self.steps, loss_g=loss, v_fake=v_fake.detach())
-        return row
+        return self.record(**row)
 
     def step(self) -> dict[str, float]:
         """``critic_steps`` critic updates (plus ``critic_warmup`` before the very first), then one generator update.
@@ -215,38 +164,36 @@ class ContinuousGAN:
             self.critic_step()
         return self.generator_step()
 
-    def train(self, steps: int, progress: bool = False, snapshot_every: int | None = None, views=None) -> str | None:
-        """Run ``steps`` steps; snapshot every ``snapshot_every``; on NaN/inf stop, warn, return the message."""
-        steps = positive_int(steps, "steps", 0)
-        every = positive_int(snapshot_every, "snapshot_every") if snapshot_every else None
-        for _ in progress_bar(steps, progress and steps > 0, "continuous GAN"):
-            try:
-                self.step()
-            except NonFiniteError as err:
-                return warn_stopped(err)
-            if every and self.steps % every == 0:
-                self.snapshot(views)
-        return None
-
     # --- views --------------------------------------------------------------------------
-    def sample(self, n: int | None = None) -> torch.Tensor:
-        """Generated points on the fixed display noise (first n of ``n_show``), no gradient. (n, d)"""
+    def sample(self, n: int | None = None, seed: int | torch.Generator | None = None) -> torch.Tensor:
+        """Generated points (n, d), no gradient: on the fixed display noise (first n of ``n_show``), or on
+        fresh noise drawn with ``seed`` when one is given."""
         with torch.no_grad():
+            if seed is not None:
+                return self.generator(self.generator.noise(positive_int(n, "n"), make_generator(seed))
+                                      .to(self.device)).cpu()
             return self.generator(self.z_show[:n] if n else self.z_show).cpu()
 
     def loss_gradient(self, x: torch.Tensor) -> torch.Tensor:
         r"""$\nabla_x \ell(x)$ (n, d) of the active generator loss under the current critic; see
-        :func:`generator_loss_gradient`."""
+        :func:`~bgan_teach.training.fixed_critic.generator_loss_gradient`."""
         x = torch.as_tensor(x).to(self.device)
         return generator_loss_gradient(self.critic, x, self.divergence, self.generator_loss, self.log_z).cpu()
 
-    def snapshot(self, views=None):
-        """Store weights and ``x_fake`` (fixed noise) plus ``views(self)`` extras for instant scrubbing."""
-        extras = {"x_fake": self.sample().numpy(), **(views(self) if views else {})}
-        snap = take_snapshot(self.steps, self.generator, self.critic)
-        snap.extras.update(extras)
-        self.snapshots.append(snap)
-        return snap
+    def snapshot_extras(self) -> dict:
+        """Every snapshot stores ``x_fake``: the generated points of the fixed display noise."""
+        return {"x_fake": self.sample().numpy()}
+
+
+def _check_data(data):
+    if hasattr(data, "sample") and not isinstance(data, torch.Tensor):
+        return data, 2 if not hasattr(data, "centers") else data.centers.shape[1]
+    x = as_tensor(data, "data").float()
+    if x.ndim != 2 or x.shape[0] < 2:
+        raise ValueError(f"data must be a FloatTensor of shape (N, d) with N >= 2; got {tuple(x.shape)}")
+    if not torch.isfinite(x).all():
+        raise ValueError("data must be finite (no NaN or inf)")
+    return x, x.shape[1]
 
 
 def _check_device(device) -> torch.device:
@@ -256,50 +203,41 @@ def _check_device(device) -> torch.device:
         raise ValueError(f"device must be a torch device such as 'cpu' or 'cuda'; got {device!r}") from err
 
 
-def _check_options(o: dict) -> None:
+def _check_options(o: dict) -> dict:
     for key in ("data_init", "skip"):
-        if not isinstance(o[key], bool):
-            raise ValueError(f"{key} must be True or False; got {o[key]!r}")
+        boolean(o[key], key)
     for key in ("batch_size", "critic_steps", "noise_dim", "hidden", "layers"):
         positive_int(o[key], key)
     positive_int(o["components"], "components", 0)
-    if isinstance(o["component_spread"], bool) or not isinstance(o["component_spread"], (int, float)) \
-            or not 0 <= o["component_spread"] < 1:
-        raise ValueError(f"component_spread must be a number in [0, 1); got {o['component_spread']!r}")
+    in_interval(o["component_spread"], "component_spread", 0, 1, "[)")
     positive_int(o["critic_warmup"], "critic_warmup", 0)
     positive_float(o["lr"], "lr")
-    positive_float(o["lr_critic"], "lr_critic")
-    if isinstance(o["penalty"], bool) or not isinstance(o["penalty"], (int, float)) or not o["penalty"] >= 0:
-        raise ValueError(f"penalty must be a number >= 0; got {o['penalty']!r}")
-    if not 0 <= o["log_z_gamma"] < 1:
-        raise ValueError(f"log_z_gamma must be in [0, 1); got {o['log_z_gamma']!r}")
+    positive_float(o["critic_lr"], "critic_lr")
+    non_negative_float(o["penalty"], "penalty")
+    in_interval(o["log_z_gamma"], "log_z_gamma", 0, 1, "[)")
+    return o
 
 
 def train_continuous(data, divergence="gan", generator_loss: str = "boundary_seeking", steps: int = 3000,
                      batch_size: int | None = None, lr: float | None = None, critic_steps: int | None = None,
-                     seed: int = 0, snapshot_every: int | None = None, progress: bool = True,
-                     views=None, device: str | torch.device = "cpu", **options) -> TrainResult:
+                     seed: int = 0, snapshot_every: int | None = None, progress: bool = True, *,
+                     snapshot_fn=None, time_limit: float | None = None, device: str | torch.device = "cpu",
+                     **options) -> TrainResult:
     r"""Train a continuous GAN on ``data`` (FloatTensor (N, d) or a 2-D target) and return a ``TrainResult``.
 
-    ``lr`` is the generator's learning rate (``lr_critic=`` the critic's); other options (``noise_dim``,
-    ``components``, ``component_spread``, ``hidden``, ``layers``, ``penalty``, ``log_z_gamma``, ``betas``)
+    ``lr`` is the generator's learning rate (``critic_lr=`` the critic's); other options (``noise_dim``,
+    ``components``, ``component_spread``, ``hidden``, ``layers``, ``penalty``, ``log_z_gamma``, ``betas``, …)
     default to :data:`DEFAULTS`; ``components=0`` gives the paper's Gaussian-noise generator.
-    ``snapshot_every=None`` takes about 20 snapshots (always one at step 0 and one at the end).
-    ``device`` (e.g. ``"cuda"``) holds the networks (noise and data are drawn on the CPU, results come back there).
-    Same seed → same result on CPU. NaN/inf stops training with a warning; the history is kept.
+    ``snapshot_every=None`` takes about 20 snapshots (always one at step 0 and one at the end);
+    ``snapshot_fn(trainer) -> dict`` adds your own extras to each. ``time_limit`` (seconds of training)
+    stops early. ``device`` (e.g. ``"cuda"``) holds the networks (noise and data are drawn on the CPU,
+    results come back there). History per step: ``step``, ``loss_d``, ``v_real``, ``v_fake``, ``loss_g``,
+    ``v_fake_g`` (``log_z`` for the log-Z loss), ``seconds``. Same seed → same result on CPU. NaN/inf stops
+    training with a warning; the history is kept and the networks are the last finite ones.
     """
     for key, value in (("batch_size", batch_size), ("lr", lr), ("critic_steps", critic_steps)):
         if value is not None:
             options[key] = value
     gan = ContinuousGAN(data, divergence, generator_loss, seed=seed, device=device, **options)
-    steps = positive_int(steps, "steps", 0)
-    every = snapshot_every or max(1, steps // 20)
-    start = time.perf_counter()
-    gan.snapshot(views)
-    stopped = gan.train(steps, progress=progress, snapshot_every=every, views=views)
-    if gan.snapshots[-1].step != gan.steps:
-        gan.snapshot(views)
-    config = {"divergence": gan.divergence.name, "generator_loss": generator_loss, "steps": steps,
-              "seed": seed, **gan.options}
-    return TrainResult(gan.generator, gan.critic, gan.history, gan.snapshots, config, stopped,
-                       time.perf_counter() - start)
+    config = {"divergence": gan.divergence.name, "generator_loss": gan.generator_loss, "seed": seed, **gan.options}
+    return fit(gan, steps, snapshot_every, snapshot_fn, progress, time_limit, config)

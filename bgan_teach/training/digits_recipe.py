@@ -35,6 +35,7 @@ from __future__ import annotations
 import numpy as np
 import torch
 
+from .._checks import choice
 from ..config import seeded
 from ..divergences import get
 from ..metrics.digits import digit_data, digit_scores
@@ -42,7 +43,7 @@ from ..models.categorical import CategoricalGenerator, OneHotCritic, one_hot
 from ..models.digits import DigitConvCritic, DigitConvGenerator
 from .discrete import train_discrete
 
-__all__ = ["SETUPS", "DEFAULT_STEPS", "train_digits", "digit_snapshot_fn", "snapshot_views", "score_curves"]
+__all__ = ["SETUPS", "DEFAULT_STEPS", "NETWORKS", "train_digits", "digit_snapshot_fn", "score_curves"]
 
 SETUPS: dict[str, dict] = {
     "plain": dict(generator="mlp", critic="mlp", hidden=256, noise_dim=64, lr=1e-4, critic_lr=1e-3,
@@ -52,9 +53,12 @@ SETUPS: dict[str, dict] = {
 }
 DEFAULT_STEPS = 5000
 SHOWN = 64          # images stored per snapshot for the sample grid
+NETWORKS = ("mlp", "conv")
 
 
 def _networks(setup: dict, k: int, seed: int):
+    choice(setup["generator"], NETWORKS, "generator")
+    choice(setup["critic"], NETWORKS, "critic")
     with seeded(seed):
         gen = (CategoricalGenerator(64, k, noise_dim=setup["noise_dim"], hidden=setup["hidden"])
                if setup["generator"] == "mlp" else DigitConvGenerator(k, noise_dim=setup["noise_dim"]))
@@ -73,10 +77,11 @@ def _bound(critic, samples: torch.Tensor, k: int) -> float:
 def digit_snapshot_fn(num_categories: int = 2, num_samples: int = 1000, seed: int = 1234):
     """A ``snapshot_fn`` for ``train_discrete``: scores ``num_samples`` samples drawn with a fixed seed.
 
-    Extras: ``samples`` (64, 64) int8, ``coverage`` (10,), ``classes_covered``, ``min_class_fraction``,
+    ``fn(trainer)`` reads ``trainer.generator`` and ``trainer.critic``. Extras: ``samples`` (64, 64) int8, ``coverage`` (10,), ``classes_covered``, ``min_class_fraction``,
     ``confidence``, ``pixel_error``, ``bound`` (critic's estimate of 2·JSD − log 4).
     """
-    def fn(generator, critic) -> dict:
+    def fn(trainer) -> dict:
+        generator, critic = trainer.generator, trainer.critic
         samples = generator.sample(num_samples, torch.Generator().manual_seed(seed))   # (N, 64)
         scores = digit_scores(samples, num_categories)
         scores.pop("meets_bar")
@@ -92,7 +97,7 @@ def train_digits(num_categories: int = 2, setup: str = "cured", steps: int = DEF
 
     ``setup``: a key of :data:`SETUPS`. ``overrides`` go to ``train_discrete`` (e.g. ``samples_per_z``,
     ``lr``, ``critic_lr``, ``penalty``, ``batch_size``) and replace the setup's values. Snapshots carry
-    the scores of :func:`digit_snapshot_fn`; read them with :func:`snapshot_views`. Returns the
+    the scores of :func:`digit_snapshot_fn`; read them with ``result.extras()``. Returns the
     :class:`~bgan_teach.training.common.TrainResult`, with ``config["setup"]`` set.
     """
     if setup not in SETUPS:
@@ -109,13 +114,8 @@ def train_digits(num_categories: int = 2, setup: str = "cured", steps: int = DEF
     return result
 
 
-def snapshot_views(result) -> list[dict]:
-    """The snapshots' extras with their ``step``: what the digit displays draw."""
-    return [dict(snap.extras, step=snap.step) for snap in result.snapshots]
-
-
 def score_curves(result) -> dict[str, np.ndarray]:
     """Per-snapshot arrays: ``step``, ``classes_covered``, ``min_class_fraction``, ``confidence``, ``pixel_error``, ``bound``."""
-    views = snapshot_views(result)
+    views = result.extras()
     keys = ("step", "classes_covered", "min_class_fraction", "confidence", "pixel_error", "bound")
     return {key: np.array([v[key] for v in views]) for key in keys}

@@ -2,7 +2,7 @@ r"""The decision-boundary lab: one call, ``boundary_lab(seed=0)``, opens a GAN L
 
 Glue only: a :class:`~bgan_teach.training.continuous.ContinuousGAN` does the steps, a
 :class:`~bgan_teach.plotting.boundary.BoundaryDisplay` owns the artists. Every step stores a snapshot
-(arrays for the display, see ``BoundaryDisplay.compute``), so the history slider redraws without
+(arrays for the display, see ``BoundaryView.state``), so the history slider redraws without
 evaluating a network. Play is ipywidgets' ``Play`` (the browser ticks, each tick trains one chunk in the
 kernel: no threads). Learning rates, critic steps, batch size and the generator loss change without a
 reset; target, divergence, generator noise (component code or Gaussian only) and seed changes reset
@@ -15,27 +15,19 @@ import numpy as np
 
 from .. import divergences
 from ..data.toys2d import TARGETS, Toy2D, get_target
+from ..generator_losses import GENERATOR_LOSSES
 from ..metrics.modes import high_quality_fraction, modes_covered
 from ..plotting.boundary import BoundaryDisplay
 from ..plotting.figures import figure, in_notebook, interactive
-from ..training.continuous import GENERATOR_LOSSES, ContinuousGAN
+from ..training.continuous import DEFAULTS, ContinuousGAN
 
 __all__ = ["BoundaryLab", "boundary_lab", "loss_equation"]
 
 EXTENT = (-3.0, 3.0, -3.0, 3.0)
 MAX_SNAPSHOTS = 300
-_LOSS_LATEX = {
-    "boundary_seeking": r"\mathcal L_G=\tfrac12\,\mathbb E_z\big[(\log w(G(z)))^2\big]",
-    "boundary_seeking_log_z": r"\mathcal L_G=\tfrac12\,\mathbb E_z\big[(\log w(G(z))-\log Z)^2\big],"
-                              r"\ \log Z=\mathrm{EMA}(\log\hat\beta)",
-    "non_saturating": r"\mathcal L_G=-\mathbb E_z\big[g_f(V(G(z)))\big]",
-    "minimax": r"\mathcal L_G=-\mathbb E_z\big[f^*(g_f(V(G(z))))\big]",
-}
 _LEGEND = ("<span style='color:#1f77b4'>●</span> data &nbsp; <span style='color:#ff7f0e'>●</span> generated "
            "&nbsp; heatmap D(x) (red: real) &nbsp; black line: w = 1 &nbsp; arrows: −∇ℓ<sub>G</sub> "
            "&nbsp; grey: generator manifold")
-_LOSS_GAN = {"boundary_seeking": r"\tfrac12 V^2", "boundary_seeking_log_z": r"\tfrac12 (V-\log Z)^2",
-             "non_saturating": r"\mathrm{softplus}(-V)=-\log D", "minimax": r"-\mathrm{softplus}(V)=\log(1-D)"}
 
 
 def _noise_options(components: int) -> list[tuple[str, int]]:
@@ -46,11 +38,11 @@ def _noise_options(components: int) -> list[tuple[str, int]]:
 
 def loss_equation(generator_loss: str, divergence: str = "gan") -> str:
     """HTML with LaTeX for the critic objective and the active generator loss (for ``HTMLMath``)."""
-    div = divergences.get(divergence)
-    gan = f" (GAN: ${_LOSS_GAN[generator_loss]}$ per sample)" if div.name == "gan" else ""
+    div, row = divergences.get(divergence), GENERATOR_LOSSES[generator_loss]
+    gan = f" (GAN: ${row.latex_gan}$ per sample)" if div.name == "gan" else ""
     return (f"<b>critic</b> ({div.title}): $\\max_\\phi\\ \\mathbb E_P[g_f(V)]-\\mathbb E_Q[f^*(g_f(V))]$, "
             f"$f^*(t)={div.f_star_latex}$<br><b>generator</b> ({generator_loss}): "
-            f"${_LOSS_LATEX[generator_loss]}${gan}<br>boundary: $w=1$ (black line)")
+            f"${row.latex}${gan}<br>boundary: $w=1$ (black line)")
 
 
 class BoundaryLab:
@@ -75,7 +67,7 @@ class BoundaryLab:
         c = self.controls
         buttons = widgets.HBox([c["train_critic"], c["train_generator"], c["reset"]])
         play = widgets.HBox([c["play"], c["steps_per_tick"]])
-        panel = widgets.VBox([c["target"], c["divergence"], c["generator_loss"], c["components"], c["lr"], c["lr_critic"],
+        panel = widgets.VBox([c["target"], c["divergence"], c["generator_loss"], c["components"], c["lr"], c["critic_lr"],
                               c["critic_steps"], c["batch_size"], buttons, play, c["history"],
                               self.readout, self.equation])
         self.box = widgets.HBox([view, panel])
@@ -87,7 +79,6 @@ class BoundaryLab:
         log_slider = lambda v, d: widgets.FloatLogSlider(value=v, base=10, min=-5, max=-1.5, step=0.25,  # noqa
                                                          description=d, style=style, layout=lay,
                                                          continuous_update=False, readout_format=".1e")
-        from ..training.continuous import DEFAULTS
         return {
             "target": widgets.Dropdown(options=list(TARGETS) + list(self.custom), value=target,
                                        description="target", style=style),
@@ -99,7 +90,7 @@ class BoundaryLab:
                                            value=gan.get("components", DEFAULTS["components"]),
                                            description="generator noise", style=style, layout=lay),
             "lr": log_slider(gan.get("lr", DEFAULTS["lr"]), "generator lr"),
-            "lr_critic": log_slider(gan.get("lr_critic", DEFAULTS["lr_critic"]), "critic lr"),
+            "critic_lr": log_slider(gan.get("critic_lr", DEFAULTS["critic_lr"]), "critic lr"),
             "critic_steps": widgets.IntSlider(value=gan.get("critic_steps", DEFAULTS["critic_steps"]), min=1,
                                               max=10, description="critic steps / G step", style=style,
                                               layout=lay, continuous_update=False),
@@ -120,7 +111,7 @@ class BoundaryLab:
         for name in ("target", "divergence", "components"):
             c[name].observe(on(lambda _: self._new_gan()), "value")
         c["generator_loss"].observe(on(self._set_loss), "value")
-        for name in ("lr", "lr_critic", "critic_steps", "batch_size"):
+        for name in ("lr", "critic_lr", "critic_steps", "batch_size"):
             c[name].observe(on(lambda ch, n=name: self.gan.set_options(**{n: ch["new"]})), "value")
         c["train_critic"].on_click(on(lambda _: self._advance(self.gan.critic_step)))
         c["train_generator"].on_click(on(lambda _: self._advance(self.gan.generator_step)))
@@ -139,7 +130,7 @@ class BoundaryLab:
     def _new_gan(self) -> None:
         c = self.controls
         self.target = self.custom.get(c["target"].value) or get_target(c["target"].value)
-        opts = {**self.options, "lr": c["lr"].value, "lr_critic": c["lr_critic"].value,
+        opts = {**self.options, "lr": c["lr"].value, "critic_lr": c["critic_lr"].value,
                 "critic_steps": c["critic_steps"].value, "batch_size": c["batch_size"].value,
                 "components": c["components"].value}
         self.gan = ContinuousGAN(self.target, c["divergence"].value, c["generator_loss"].value,
@@ -149,8 +140,8 @@ class BoundaryLab:
         self._record()
 
     def _set_loss(self, change) -> None:
-        self.gan.generator_loss, self.gan.log_z = change["new"], None
-        self.gan.snapshots[-1].extras.update(self.display.compute(self.gan))   # arrows of the new loss
+        self.gan.set_generator_loss(change["new"])                              # validated by the trainer
+        self.gan.snapshots[-1].extras.update(self.display.view.state(self.gan))  # arrows of the new loss
         self._sync_history()
 
     def _advance(self, action) -> None:
@@ -163,7 +154,7 @@ class BoundaryLab:
         self._record(stopped)
 
     def _views(self, gan) -> dict:
-        state = self.display.compute(gan)
+        state = self.display.view.state(gan)
         if self.target.modes is not None:
             state["modes"] = (modes_covered(state["x_fake"], self.target), len(self.target.modes),
                               high_quality_fraction(state["x_fake"], self.target))
@@ -226,8 +217,3 @@ def boundary_lab(target="ring", divergence: str = "gan", generator_loss: str = "
     (e.g. ``data.from_points(points)``), which joins the dropdown.
     """
     return BoundaryLab(target, divergence, generator_loss, seed=seed, **options)
-
-
-def snapshot_steps(lab: BoundaryLab) -> np.ndarray:
-    """Steps of the recorded snapshots (for tests and captions)."""
-    return np.array([s.step for s in lab.gan.snapshots])

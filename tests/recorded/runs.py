@@ -22,7 +22,7 @@ FILE = HERE / "runs.json"
 
 
 def _critic(result):
-    return getattr(result, "critic", None) if not hasattr(result, "discriminator") else result.discriminator
+    return result.critic
 
 
 def _params(module) -> list[list[float]]:
@@ -88,7 +88,7 @@ def continuous(generator_loss="boundary_seeking", **kw):
 
 def text():
     from bgan_teach.data.text import load_corpus
-    from bgan_teach.metrics.text import snapshot_views
+    from bgan_teach.metrics.text import text_snapshot_fn
     from bgan_teach.models.sequence import SequenceCritic, SequenceGenerator
     from bgan_teach.training import train_discrete
     corpus = load_corpus(length=16)
@@ -96,7 +96,7 @@ def text():
     res = train_discrete(corpus.train, k, estimator="bgan", generator=SequenceGenerator(16, k, seed=0),
                          critic=SequenceCritic(16, k, seed=1), samples_per_z=4, steps=8, batch_size=8,
                          lr=1e-3, critic_lr=3e-3, seed=0, snapshot_every=4, progress=False,
-                         snapshot_fn=snapshot_views(corpus, n_eval=50))
+                         snapshot_fn=text_snapshot_fn(corpus, n_eval=50))
     return record(res, ("word_share", "bigram_js"))
 
 
