@@ -1,0 +1,350 @@
+r"""The exact estimator study: bias, variance, cosine and SNR of every discrete generator-gradient estimator.
+
+With a **fixed** critic and a support small enough to enumerate, every expectation is a finite sum, so the
+true gradient is known exactly and each estimator's error is measured, not guessed (notebook 04 repeats the
+authors' estimator-variance experiment, docs/math.md §5.8, which cannot separate bias from variance).
+
+Problem (:func:`enumerable_problem`): Z latent codes, h(z) uniform, and
+$g_\theta(x\mid z) = \prod_{d=1}^{D}\mathrm{softmax}(\theta_{z,d})_{x_d}$ with a free table θ (Z, D, K), so
+$q_\theta(x) = \sum_z h(z)\,g_\theta(x\mid z)$ lives on the N = K^D outcomes (row-major, position D−1 fastest).
+Critic (:func:`optimal_critic`): $\log w^*(x) = \log p(x) - \log q_\theta(x)$, optionally plus fixed
+$\mathcal N(0,\sigma^2)$ noise; GAN case, so the critic's logit is $V = \log w$.
+
+Two references for every estimator (:func:`exact_gradients`, autograd on enumerated objectives):
+
+| column | compares the mean estimate with |
+|---|---|
+| ``bias``, ``cosine``, ``cosine_draw`` | the common reference $\nabla_\theta \mathrm{KL}(P\,\|\,Q_\theta)$, the maximum-likelihood direction (docs/math.md §5.2) |
+| ``bias_own`` | the estimator's own target, below |
+
+| estimator | own target (its M → ∞ limit unless said) |
+|---|---|
+| ``bgan`` (per-z w̃) | $-\nabla\sum_z h(z)\sum_x \tilde p(x\mid z)\log g_\theta(x\mid z)$, $\tilde p(\cdot\mid z) \propto w\,g(\cdot\mid z)$ fixed (§5.3) |
+| ``bgan_global`` (β) | $-\nabla\sum_x \tilde p(x)\log q_\theta(x)$, $\tilde p \propto w q$ fixed; = reference with the optimal critic (§5.2) |
+| ``reinforce``, ``reinforce_loo`` | $-\nabla\,\mathbb E_{q_\theta}[\log w]$, w fixed: their exact expectation at every M; = $\nabla\mathrm{KL}(Q_\theta\|P)$ with the optimal critic (§5.6) |
+| ``gumbel_st*`` | $\nabla\,\mathbb E_{q_\theta}[\mathrm{softplus}(-V)]$, the non-saturating objective the straight-through gradient stands in for (§5.7); its gap is the relaxation bias |
+
+Each draw is one minibatch: B noise codes z ~ h and M samples x ~ g(·|z) each; ``repeats`` independent draws
+are made at once (the θ table is copied per repeat so one backward pass gives every draw's gradient). Rows:
+``variance`` = tr Cov, ``noise_floor`` = sqrt(tr Cov / repeats) (what ``bias`` reads for an unbiased estimator),
+``snr`` = ‖mean‖² / tr Cov (floor 1/repeats when the mean is 0), ``cosine`` = cos(mean, reference),
+``cosine_draw`` = mean over draws of cos(draw, reference).
+
+NOTE(deviation): the REINFORCE baseline is the constant the trainer's EMA (γ = 0.95) fluctuates around at a
+fixed critic and θ, $\mathbb E[\mathrm{mean}_b \log\hat\alpha_M(z_b)]$, estimated from an independent pilot
+draw; the EMA's own jitter is left out. The Gumbel critic is the multilinear extension of the table,
+$V(y) = \sum_x V(x)\prod_d y_{d,x_d}$, exact on one-hot inputs (the authors' critic is an MLP).
+"""
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+
+import numpy as np
+import torch
+import torch.nn.functional as F
+
+from .. import weights
+from .._checks import probability_vector
+from ..config import make_generator
+from ..estimators import (discrete_generator_loss, gumbel_softmax, gumbel_temperature, reinforce_generator_loss,
+                          reinforce_loo_generator_loss)
+from ..losses import non_saturating_loss
+from ..models.categorical import categorical_log_prob, sample_categorical
+
+__all__ = ["ESTIMATORS", "EnumerableProblem", "enumerable_problem", "optimal_critic", "table_logit",
+           "exact_gradients", "per_z_expected_gradient", "ema_limit_baseline", "gradients_from_samples",
+           "estimator_gradients", "summarize_gradients", "estimator_study", "format_table"]
+
+ESTIMATORS = ("bgan", "bgan_global", "reinforce", "reinforce_loo", "gumbel_st", "gumbel_st_annealed")
+SCORE_ESTIMATORS = ESTIMATORS[:4]
+F64 = torch.float64
+MAX_TUPLES = 2**20            # per_z_expected_gradient enumerates N^M tuples per z
+
+
+def _int(value, name: str, minimum: int) -> int:
+    if isinstance(value, bool) or not isinstance(value, (int, np.integer)) or value < minimum:
+        raise ValueError(f"{name} must be an integer >= {minimum}; got {value!r}")
+    return int(value)
+
+
+def _ints(values, name: str, minimum: int) -> tuple[int, ...]:
+    if isinstance(values, (str, bytes)) or not hasattr(values, "__iter__") or len(values) == 0:
+        raise ValueError(f"{name} must be a non-empty sequence of integers >= {minimum}; got {values!r}")
+    return tuple(_int(v, f"{name} entry", minimum) for v in values)
+
+
+@dataclass(frozen=True)
+class EnumerableProblem:
+    """h (Z,), generator logits ``theta`` (Z, D, K) and a target ``p`` over the K^D outcomes, all float64."""
+
+    h: torch.Tensor
+    theta: torch.Tensor
+    p: torch.Tensor
+
+    def __post_init__(self):
+        if not (isinstance(self.theta, torch.Tensor) and self.theta.ndim == 3 and self.theta.shape[-1] >= 2):
+            raise ValueError(f"theta must be a tensor (Z, D, K) with K >= 2; got {getattr(self.theta, 'shape', self.theta)!r}")
+        z, d, k = self.theta.shape
+        if k**d > 4096:
+            raise ValueError(f"K^D = {k}^{d} outcomes is too many to enumerate (at most 4096)")
+        for name, t, n in (("h", self.h, z), ("p", self.p, k**d)):
+            probability_vector(t, name)
+            if t.shape != (n,) or not bool((t > 0).all()):
+                raise ValueError(f"{name} must be a positive table of shape ({n},); got shape {tuple(t.shape)}")
+        for name in ("h", "theta", "p"):
+            object.__setattr__(self, name, getattr(self, name).detach().to(F64))
+
+    @property
+    def support(self) -> torch.Tensor:
+        """Every outcome, LongTensor (N, D), row-major."""
+        _, d, k = self.theta.shape
+        digits = torch.arange(k**d)[:, None] // k ** torch.arange(d - 1, -1, -1)
+        return digits % k                                                            # (N, D)
+
+    def flat_index(self, x: torch.Tensor) -> torch.Tensor:
+        """Row-major outcome index of samples (..., D) → (...)."""
+        _, d, k = self.theta.shape
+        return (x * k ** torch.arange(d - 1, -1, -1)).sum(-1)
+
+    def log_g(self, theta: torch.Tensor | None = None) -> torch.Tensor:
+        r"""$\log g_\theta(x\mid z) = \sum_d \mathrm{log\_softmax}(\theta_{z,d})_{x_d}$ for every z and x: (Z, N)."""
+        lp = torch.log_softmax(self.theta if theta is None else theta, -1)           # (Z, D, K)
+        return lp[:, torch.arange(lp.shape[1]), self.support].sum(-1)                # (Z, N)
+
+    def log_q(self, theta: torch.Tensor | None = None) -> torch.Tensor:
+        r"""$\log q_\theta(x) = \mathrm{LSE}_z(\log h(z) + \log g_\theta(x\mid z))$: (N,)."""
+        return torch.logsumexp(self.h.log()[:, None] + self.log_g(theta), 0)
+
+
+def enumerable_problem(latent: int = 3, positions: int = 3, categories: int = 4, seed: int = 0,
+                       spread: float = 1.0, target_spread: float = 1.5) -> EnumerableProblem:
+    """A random problem: θ ~ N(0, spread²) and a non-product target p = softmax(target_spread · N(0, I_N))."""
+    latent, positions = _int(latent, "latent", 1), _int(positions, "positions", 1)
+    categories = _int(categories, "categories", 2)
+    gen = make_generator(seed)
+    theta = spread * torch.randn(latent, positions, categories, generator=gen, dtype=F64)   # (Z, D, K)
+    p = torch.softmax(target_spread * torch.randn(categories**positions, generator=gen, dtype=F64), 0)
+    return EnumerableProblem(torch.full((latent,), 1 / latent, dtype=F64), theta, p)
+
+
+def _check_problem(problem) -> EnumerableProblem:
+    if not isinstance(problem, EnumerableProblem):
+        raise ValueError(f"problem must be an EnumerableProblem; got {type(problem).__name__}")
+    return problem
+
+
+def _check_critic(problem: EnumerableProblem, log_w) -> torch.Tensor:
+    _check_problem(problem)
+    if not isinstance(log_w, torch.Tensor) or log_w.shape != problem.p.shape or not bool(torch.isfinite(log_w).all()):
+        raise ValueError(f"critic (log w) must be a finite tensor of shape {tuple(problem.p.shape)}; "
+                         f"got {getattr(log_w, 'shape', type(log_w).__name__)}")
+    return log_w.detach().to(F64)
+
+
+def optimal_critic(problem: EnumerableProblem, noise: float = 0.0, seed: int = 0) -> torch.Tensor:
+    r"""$\log w(x) = \log p(x) - \log q_\theta(x) + \sigma\varepsilon(x)$, ε ~ N(0, 1) fixed by ``seed``: (N,)."""
+    if isinstance(noise, bool) or not isinstance(noise, (int, float)) or not 0 <= noise < math.inf:
+        raise ValueError(f"noise must be a finite number >= 0; got {noise!r}")
+    _check_problem(problem)
+    eps = torch.randn(problem.p.shape, generator=make_generator(seed), dtype=F64)
+    return problem.p.log() - problem.log_q() + noise * eps
+
+
+def table_logit(log_w: torch.Tensor, y: torch.Tensor) -> torch.Tensor:
+    r"""Multilinear table critic $V(y) = \sum_x V(x)\prod_d y_{d,x_d}$; y (..., D, K) one-hot or relaxed → (...)."""
+    d, k = y.shape[-2:]
+    v = y[..., d - 1, :] @ log_w.view(k ** (d - 1), k).T                            # (..., K^(D−1))
+    for position in range(d - 2, -1, -1):                                           # contract D−2, …, 0
+        v = (v.view(*v.shape[:-1], -1, k) @ y[..., position, :, None]).squeeze(-1)  # (..., K^position)
+    return v.squeeze(-1)                                                            # (...)
+
+
+def _gradient(objective, theta: torch.Tensor) -> torch.Tensor:
+    theta = theta.detach().clone().requires_grad_(True)
+    return torch.autograd.grad(objective(theta), theta)[0]
+
+
+def exact_gradients(problem: EnumerableProblem, critic: torch.Tensor) -> dict[str, torch.Tensor]:
+    """The common ``reference`` and every estimator's own target (module table), each (Z, D, K), by autograd."""
+    log_w = _check_critic(problem, critic)
+    h, p = problem.h, problem.p
+    p_z = torch.softmax(log_w + problem.log_g(), -1)                              # (Z, N) p̃(x|z), fixed
+    p_tilde = torch.softmax(log_w + problem.log_q(), -1)                          # (N,) p̃ = wq/β, fixed
+    own = {"reference": lambda th: (p * (p.log() - problem.log_q(th))).sum(),
+           "bgan": lambda th: -(h[:, None] * p_z * problem.log_g(th)).sum(),
+           "bgan_global": lambda th: -(p_tilde * problem.log_q(th)).sum(),
+           "reinforce": lambda th: -(problem.log_q(th).exp() * log_w).sum(),
+           "gumbel_st": lambda th: (problem.log_q(th).exp() * F.softplus(-log_w)).sum()}
+    out = {name: _gradient(f, problem.theta) for name, f in own.items()}
+    return {**out, "reinforce_loo": out["reinforce"]}                          # same expectation
+
+
+def per_z_expected_gradient(problem: EnumerableProblem, critic: torch.Tensor, m: int) -> torch.Tensor:
+    r"""Exact $\mathbb E[\nabla\mathcal L_G]$ of per-z BGAN at finite M, summing over all N^M tuples per z: (Z, D, K)."""
+    log_w, m = _check_critic(problem, critic), _int(m, "m", 1)
+    n = problem.p.numel()
+    if n**m > MAX_TUPLES:
+        raise ValueError(f"m = {m} needs N^m = {n}^{m} tuples per z; at most {MAX_TUPLES} are enumerated")
+    cells = torch.cartesian_prod(*[torch.arange(n)] * m).view(-1, m).T                 # (M, N^M)
+    log_g0 = problem.log_g()                                                        # (Z, N)
+    prob = log_g0[:, cells].sum(1).exp()                                            # (Z, N^M)
+    w_tilde = torch.softmax(log_w[cells], 0)                                        # (M, N^M)
+    objective = lambda th: -(problem.h[:, None, None] * prob[:, None] * w_tilde    # noqa: E731
+                             * problem.log_g(th)[:, cells]).sum()
+    return _gradient(objective, problem.theta)
+
+
+def ema_limit_baseline(problem: EnumerableProblem, critic: torch.Tensor, m: int, seed=0, pilot: int = 4096) -> float:
+    r"""$\mathbb E[\mathrm{mean}_b\,\log\hat\alpha_M(z_b)]$ from ``pilot`` fresh z: where the trainer's EMA settles."""
+    log_w, m, pilot = _check_critic(problem, critic), _int(m, "m", 1), _int(pilot, "pilot", 1)
+    gen = make_generator(seed)
+    z = torch.multinomial(problem.h, pilot, replacement=True, generator=gen)        # (pilot,)
+    x = sample_categorical(problem.theta[z], m, gen)                                # (M, pilot, D)
+    return float(weights.log_partition(log_w[problem.flat_index(x)]).mean())
+
+
+def _score_loss(estimator: str, log_w: torch.Tensor, log_g: torch.Tensor, baseline: float) -> torch.Tensor:
+    """The package's loss on (M, R, B) inputs, scaled so its gradient w.r.t. repeat r's θ is draw r's gradient."""
+    m, repeats, batch = log_w.shape
+    if estimator == "bgan_global":      # global w̃ of one repeat = per-z w̃ of its M·B samples taken as one column
+        column = lambda t: t.permute(0, 2, 1).reshape(m * batch, repeats)          # noqa: E731  (M·B, R)
+        return repeats * discrete_generator_loss(column(log_w), column(log_g), "per_z")
+    log_w, log_g = log_w.reshape(m, -1), log_g.reshape(m, -1)                       # (M, R·B)
+    if estimator == "bgan":
+        return repeats * discrete_generator_loss(log_w, log_g, "per_z")
+    if estimator == "reinforce":
+        return repeats * reinforce_generator_loss(log_w, log_g, baseline)
+    return repeats * reinforce_loo_generator_loss(log_w, log_g)
+
+
+def _theta_copies(problem: EnumerableProblem, repeats: int) -> torch.Tensor:
+    return problem.theta.expand(repeats, *problem.theta.shape).clone().requires_grad_(True)   # (R, Z, D, K)
+
+
+def gradients_from_samples(problem: EnumerableProblem, critic: torch.Tensor, z: torch.Tensor, x: torch.Tensor,
+                           estimator: str, baseline: float = 0.0) -> torch.Tensor:
+    """Each draw's gradient of a score-function estimator's loss; z (R, B), x (M, R, B, D) → (R, Z, D, K)."""
+    log_w = _check_critic(problem, critic)
+    if estimator not in SCORE_ESTIMATORS:
+        raise ValueError(f"estimator must be one of {list(SCORE_ESTIMATORS)}; got {estimator!r}")
+    if z.ndim != 2 or x.shape[1:] != (*z.shape, problem.theta.shape[1]):
+        raise ValueError(f"z must be (R, B) and x (M, R, B, D); got {tuple(z.shape)} and {tuple(x.shape)}")
+    theta = _theta_copies(problem, z.shape[0])
+    logits = theta[torch.arange(z.shape[0])[:, None], z]                            # (R, B, D, K)
+    log_g = categorical_log_prob(logits.flatten(0, 1), x.flatten(1, 2)).view(x.shape[:3])   # (M, R, B)
+    loss = _score_loss(estimator, log_w[problem.flat_index(x)], log_g, baseline)
+    return torch.autograd.grad(loss, theta)[0]
+
+
+def _draw_samples(problem, m: int, repeats: int, batch: int, gen) -> tuple[torch.Tensor, torch.Tensor]:
+    z = torch.multinomial(problem.h, repeats * batch, replacement=True, generator=gen).view(repeats, batch)
+    x = sample_categorical(problem.theta[z.flatten()], m, gen)                     # (M, R·B, D)
+    return z, x.view(m, repeats, batch, -1)                                         # (R, B), (M, R, B, D)
+
+
+def _gumbel_gradients(problem, log_w, m: int, repeats: int, batch: int, tau: float, gen) -> torch.Tensor:
+    z = torch.multinomial(problem.h, repeats * batch, replacement=True, generator=gen).view(repeats, batch)
+    theta = _theta_copies(problem, repeats)
+    logits = theta[torch.arange(repeats)[:, None], z]                              # (R, B, D, K)
+    y = gumbel_softmax(logits.expand(m, *logits.shape), tau, hard=True, generator=gen)   # (M, R, B, D, K)
+    loss = repeats * non_saturating_loss("gan", table_logit(log_w, y))             # softplus(−V), mean
+    return torch.autograd.grad(loss, theta)[0]
+
+
+def estimator_gradients(problem: EnumerableProblem, critic: torch.Tensor, estimator: str, m: int,
+                        repeats: int = 400, batch: int = 8, seed=0, tau: float = 1.0) -> torch.Tensor:
+    """``repeats`` independent minibatch gradients of one estimator (``gumbel_st``: temperature ``tau``): (R, Z, D, K)."""
+    log_w = _check_critic(problem, critic)
+    if estimator not in ESTIMATORS[:5]:
+        raise ValueError(f"estimator must be one of {list(ESTIMATORS[:5])}; got {estimator!r}")
+    m, repeats, batch = _int(m, "m", 1), _int(repeats, "repeats", 2), _int(batch, "batch", 1)
+    if estimator == "reinforce_loo" and m < 2:
+        raise ValueError("m must be >= 2 for reinforce_loo (the leave-one-out baseline needs another sample); got 1")
+    if not (isinstance(tau, (int, float)) and 0 < tau < math.inf):
+        raise ValueError(f"tau must be a positive finite number; got {tau!r}")
+    gen = make_generator(seed)
+    if estimator == "gumbel_st":
+        return _gumbel_gradients(problem, log_w, m, repeats, batch, float(tau), gen)
+    baseline = ema_limit_baseline(problem, log_w, m, gen) if estimator == "reinforce" else 0.0
+    return gradients_from_samples(problem, log_w, *_draw_samples(problem, m, repeats, batch, gen), estimator, baseline)
+
+
+def summarize_gradients(grads: torch.Tensor, reference: torch.Tensor, own: torch.Tensor) -> dict[str, float]:
+    """bias, bias_own, noise_floor, variance (tr Cov), cosine, cosine_draw, snr of draws (R, ...)."""
+    g = grads.flatten(1)                                                            # (R, P)
+    ref, own = reference.flatten(), own.flatten()
+    mean, variance = g.mean(0), float(g.var(0).sum())                              # (P,), tr Cov
+    return {"bias": float((mean - ref).norm()), "bias_own": float((mean - own).norm()),
+            "noise_floor": math.sqrt(variance / g.shape[0]), "variance": variance,
+            "cosine": float(F.cosine_similarity(mean, ref, 0)),
+            "cosine_draw": float(F.cosine_similarity(g, ref[None], 1).mean()),
+            "snr": float(mean.pow(2).sum()) / variance}
+
+
+def _variants(estimators, tau: float, anneal_steps) -> list[tuple[str, str, float]]:
+    """(label, kind, τ) for each requested estimator; the annealed Gumbel-ST gives one per step."""
+    out = []
+    for name in estimators:
+        if name == "gumbel_st_annealed":
+            out += [(f"gumbel_st_annealed@{s}", "gumbel_st", gumbel_temperature(s)) for s in anneal_steps]
+        else:
+            out.append((name, name, tau if name == "gumbel_st" else math.nan))
+    return out
+
+
+def _check_study(estimators, tau, anneal_steps) -> tuple[tuple[str, ...], tuple[int, ...]]:
+    names = tuple(estimators) if isinstance(estimators, (list, tuple)) else ()
+    if not names or not all(isinstance(e, str) and e in ESTIMATORS for e in names):
+        raise ValueError(f"estimators must be a non-empty list or tuple of names in {list(ESTIMATORS)}; got {estimators!r}")
+    if isinstance(tau, bool) or not (isinstance(tau, (int, float)) and 0 < tau < math.inf):
+        raise ValueError(f"tau must be a positive finite number; got {tau!r}")
+    return names, _ints(anneal_steps, "anneal_steps", 0)
+
+
+def estimator_study(problem: EnumerableProblem | None = None, critic: torch.Tensor | None = None,
+                    estimators=ESTIMATORS, m_values=(1, 2, 5, 20, 100), repeats: int = 400, batch: int = 8,
+                    seed=0, tau: float = 1.0, anneal_steps=(0, 2000)) -> list[dict]:
+    """One row per (estimator, M): the module's columns plus ``estimator``, ``m``, ``tau`` (NaN if unused).
+
+    Defaults: :func:`enumerable_problem` (Z = 3, D = 3, K = 4: 64 outcomes) and its :func:`optimal_critic`.
+    The four score-function estimators share each M's samples; every Gumbel variant draws its own. Each M's
+    random streams are fixed by ``seed`` whatever else is requested. ``reinforce_loo`` has no row at M = 1.
+    ``gumbel_st`` uses ``tau``; ``gumbel_st_annealed`` gives a row per step in ``anneal_steps``
+    (τ = ``gumbel_temperature(step)``: 3.0 at step 0, the floor 0.5 from step 1792).
+    """
+    problem = enumerable_problem() if problem is None else _check_problem(problem)
+    log_w = _check_critic(problem, optimal_critic(problem) if critic is None else critic)
+    estimators, anneal_steps = _check_study(estimators, tau, anneal_steps)
+    m_values, repeats, batch = _ints(m_values, "m_values", 1), _int(repeats, "repeats", 2), _int(batch, "batch", 1)
+    targets, master, rows = exact_gradients(problem, log_w), make_generator(seed), []
+    variants = _variants(estimators, float(tau), anneal_steps)
+    gumbel_labels = [v[0] for v in _variants(ESTIMATORS[4:], float(tau), anneal_steps)]
+    for m in m_values:                      # streams per M: pilot, shared samples, one per Gumbel variant
+        streams = torch.randint(2**62, (2 + len(gumbel_labels),), generator=master).tolist()
+        baseline = ema_limit_baseline(problem, log_w, m, streams[0])
+        samples = _draw_samples(problem, m, repeats, batch, make_generator(streams[1]))
+        gumbel_stream = dict(zip(gumbel_labels, streams[2:]))
+        for label, kind, t in variants:
+            if kind == "reinforce_loo" and m == 1:
+                continue
+            if kind == "gumbel_st":
+                grads = _gumbel_gradients(problem, log_w, m, repeats, batch, t, make_generator(gumbel_stream[label]))
+            else:
+                grads = gradients_from_samples(problem, log_w, *samples, kind, baseline)
+            rows.append({"estimator": label, "m": m, "tau": t,
+                         **summarize_gradients(grads, targets["reference"], targets[kind])})
+    return rows
+
+
+def format_table(rows: list[dict]) -> str:
+    """A fixed-width text table of :func:`estimator_study` rows."""
+    head = (f"{'estimator':<24} {'M':>4} {'tau':>5} {'bias':>9} {'bias_own':>9} {'floor':>9} {'variance':>10} "
+            f"{'cos(mean)':>9} {'cos(draw)':>9} {'SNR':>9}")
+    lines = [head, "-" * len(head)]
+    for r in rows:
+        tau = "" if math.isnan(r["tau"]) else f"{r['tau']:.2f}"
+        lines.append(f"{r['estimator']:<24} {r['m']:>4} {tau:>5} {r['bias']:>9.4f} {r['bias_own']:>9.4f} "
+                     f"{r['noise_floor']:>9.4f} {r['variance']:>10.4g} {r['cosine']:>9.3f} "
+                     f"{r['cosine_draw']:>9.3f} {r['snr']:>9.3g}")
+    return "\n".join(lines)
