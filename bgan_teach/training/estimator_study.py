@@ -1,39 +1,36 @@
 r"""The exact estimator study: bias, variance, cosine and SNR of every discrete generator-gradient estimator.
 
-With a **fixed** critic and a support small enough to enumerate, every expectation is a finite sum, so the
-true gradient is known exactly and each estimator's error is measured, not guessed (notebook 04 repeats the
-authors' estimator-variance experiment, docs/math.md §5.8, which cannot separate bias from variance).
+With a **fixed** critic and a support small enough to enumerate, every expectation is a finite sum: the true
+gradient is exact, so each estimator's error is measured, not guessed (the authors' estimator-variance
+experiment, docs/math.md §5.8, cannot separate bias from variance).
 
-Problem (:func:`enumerable_problem`): Z latent codes, h(z) uniform, and
-$g_\theta(x\mid z) = \prod_{d=1}^{D}\mathrm{softmax}(\theta_{z,d})_{x_d}$ with a free table θ (Z, D, K), so
-$q_\theta(x) = \sum_z h(z)\,g_\theta(x\mid z)$ lives on the N = K^D outcomes (row-major, position D−1 fastest).
-Critic (:func:`optimal_critic`): $\log w^*(x) = \log p(x) - \log q_\theta(x)$, optionally plus fixed
-$\mathcal N(0,\sigma^2)$ noise; GAN case, so the critic's logit is $V = \log w$.
+Problem (:func:`enumerable_problem`): h(z) uniform over Z codes, $g_\theta(x\mid z) = \prod_d
+\mathrm{softmax}(\theta_{z,d})_{x_d}$ with a free table θ (Z, D, K), $q_\theta = \sum_z h(z)\,g_\theta(\cdot\mid z)$
+on the N = K^D outcomes (row-major). Critic (:func:`optimal_critic`): $\log w = \log p - \log q_\theta$
+(+ optional fixed noise); GAN case, so the logit is $V = \log w$. :func:`exact_gradients` (autograd on
+enumerated objectives) gives the common **reference** $\nabla_\theta\mathrm{KL}(P\,\|\,Q_\theta)$, the
+maximum-likelihood direction (docs/math.md §5.2), read by ``bias``, ``cosine``, ``cosine_draw``; and each
+estimator's **own target**, read by ``bias_own`` (its M → ∞ limit, p̃ and w held fixed):
 
-Two references for every estimator (:func:`exact_gradients`, autograd on enumerated objectives):
+- ``bgan`` (per-z): $-\nabla\sum_z h(z)\sum_x \tilde p(x\mid z)\log g_\theta(x\mid z)$ with
+  $\tilde p(\cdot\mid z)\propto w\,g(\cdot\mid z)$ (§5.3).
+- ``bgan_global``: $-\nabla\sum_x \tilde p(x)\log q_\theta(x)$ with $\tilde p\propto w\,q$; the reference when
+  w = p/q (§5.2).
+- ``reinforce``, ``reinforce_loo``: $-\nabla\,\mathbb E_{q_\theta}[\log w]$, their exact expectation at every M;
+  $\nabla\mathrm{KL}(Q_\theta\,\|\,P)$ when w = p/q (§5.6).
+- ``gumbel_st*``: $\nabla\,\mathbb E_{q_\theta}[\mathrm{softplus}(-V)]$, the non-saturating objective whose gradient
+  straight-through stands in for (§5.7): here ``bias_own`` is the relaxation bias.
 
-| column | compares the mean estimate with |
-|---|---|
-| ``bias``, ``cosine``, ``cosine_draw`` | the common reference $\nabla_\theta \mathrm{KL}(P\,\|\,Q_\theta)$, the maximum-likelihood direction (docs/math.md §5.2) |
-| ``bias_own`` | the estimator's own target, below |
+One draw = one minibatch: B codes z ~ h, M samples x ~ g(·|z) each; all ``repeats`` draws are made at once
+and θ is copied per repeat, so one backward pass gives every draw's gradient. ``variance`` = tr Cov,
+``noise_floor`` = $\sqrt{\mathrm{tr\,Cov}/R}$ (what ``bias`` reads for an unbiased estimator), ``snr`` =
+‖mean‖²/tr Cov (1/R when the mean is 0), ``cosine`` = cos(mean, reference), ``cosine_draw`` = mean of
+cos(draw, reference).
 
-| estimator | own target (its M → ∞ limit unless said) |
-|---|---|
-| ``bgan`` (per-z w̃) | $-\nabla\sum_z h(z)\sum_x \tilde p(x\mid z)\log g_\theta(x\mid z)$, $\tilde p(\cdot\mid z) \propto w\,g(\cdot\mid z)$ fixed (§5.3) |
-| ``bgan_global`` (β) | $-\nabla\sum_x \tilde p(x)\log q_\theta(x)$, $\tilde p \propto w q$ fixed; = reference with the optimal critic (§5.2) |
-| ``reinforce``, ``reinforce_loo`` | $-\nabla\,\mathbb E_{q_\theta}[\log w]$, w fixed: their exact expectation at every M; = $\nabla\mathrm{KL}(Q_\theta\|P)$ with the optimal critic (§5.6) |
-| ``gumbel_st*`` | $\nabla\,\mathbb E_{q_\theta}[\mathrm{softplus}(-V)]$, the non-saturating objective the straight-through gradient stands in for (§5.7); its gap is the relaxation bias |
-
-Each draw is one minibatch: B noise codes z ~ h and M samples x ~ g(·|z) each; ``repeats`` independent draws
-are made at once (the θ table is copied per repeat so one backward pass gives every draw's gradient). Rows:
-``variance`` = tr Cov, ``noise_floor`` = sqrt(tr Cov / repeats) (what ``bias`` reads for an unbiased estimator),
-``snr`` = ‖mean‖² / tr Cov (floor 1/repeats when the mean is 0), ``cosine`` = cos(mean, reference),
-``cosine_draw`` = mean over draws of cos(draw, reference).
-
-NOTE(deviation): the REINFORCE baseline is the constant the trainer's EMA (γ = 0.95) fluctuates around at a
-fixed critic and θ, $\mathbb E[\mathrm{mean}_b \log\hat\alpha_M(z_b)]$, estimated from an independent pilot
-draw; the EMA's own jitter is left out. The Gumbel critic is the multilinear extension of the table,
-$V(y) = \sum_x V(x)\prod_d y_{d,x_d}$, exact on one-hot inputs (the authors' critic is an MLP).
+NOTE(deviation): the REINFORCE baseline is the constant the trainer's EMA (γ = 0.95) settles around at a
+fixed critic and θ, $\mathbb E[\mathrm{mean}_b\log\hat\alpha_M(z_b)]$, from an independent pilot draw (the
+EMA's jitter is left out). The Gumbel critic is the table's multilinear extension, exact on one-hots
+(the authors' critic is an MLP).
 """
 from __future__ import annotations
 
@@ -68,6 +65,19 @@ def _int(value, name: str, minimum: int) -> int:
     return int(value)
 
 
+def _positive(value, name: str, zero_ok: bool = False) -> float:
+    if isinstance(value, bool) or not isinstance(value, (int, float, np.integer, np.floating)) \
+            or not (value >= 0 if zero_ok else value > 0) or not math.isfinite(value):
+        raise ValueError(f"{name} must be a finite number {'>= 0' if zero_ok else '> 0'}; got {value!r}")
+    return float(value)
+
+
+def _generator(seed) -> torch.Generator:
+    if isinstance(seed, bool) or not isinstance(seed, (int, np.integer, torch.Generator)):
+        raise ValueError(f"seed must be an int or a torch.Generator; got {seed!r}")
+    return make_generator(seed)
+
+
 def _ints(values, name: str, minimum: int) -> tuple[int, ...]:
     if isinstance(values, (str, bytes)) or not hasattr(values, "__iter__") or len(values) == 0:
         raise ValueError(f"{name} must be a non-empty sequence of integers >= {minimum}; got {values!r}")
@@ -83,8 +93,11 @@ class EnumerableProblem:
     p: torch.Tensor
 
     def __post_init__(self):
-        if not (isinstance(self.theta, torch.Tensor) and self.theta.ndim == 3 and self.theta.shape[-1] >= 2):
-            raise ValueError(f"theta must be a tensor (Z, D, K) with K >= 2; got {getattr(self.theta, 'shape', self.theta)!r}")
+        theta = self.theta
+        if not (isinstance(theta, torch.Tensor) and theta.ndim == 3 and theta.shape[-1] >= 2
+                and theta.is_floating_point() and bool(torch.isfinite(theta).all())):
+            raise ValueError("theta must be a finite float tensor (Z, D, K) with K >= 2; "
+                             f"got {getattr(theta, 'shape', theta)!r}")
         z, d, k = self.theta.shape
         if k**d > 4096:
             raise ValueError(f"K^D = {k}^{d} outcomes is too many to enumerate (at most 4096)")
@@ -122,6 +135,7 @@ def enumerable_problem(latent: int = 3, positions: int = 3, categories: int = 4,
     """A random problem: θ ~ N(0, spread²) and a non-product target p = softmax(target_spread · N(0, I_N))."""
     latent, positions = _int(latent, "latent", 1), _int(positions, "positions", 1)
     categories = _int(categories, "categories", 2)
+    spread, target_spread = _positive(spread, "spread"), _positive(target_spread, "target_spread")
     gen = make_generator(seed)
     theta = spread * torch.randn(latent, positions, categories, generator=gen, dtype=F64)   # (Z, D, K)
     p = torch.softmax(target_spread * torch.randn(categories**positions, generator=gen, dtype=F64), 0)
@@ -144,8 +158,7 @@ def _check_critic(problem: EnumerableProblem, log_w) -> torch.Tensor:
 
 def optimal_critic(problem: EnumerableProblem, noise: float = 0.0, seed: int = 0) -> torch.Tensor:
     r"""$\log w(x) = \log p(x) - \log q_\theta(x) + \sigma\varepsilon(x)$, ε ~ N(0, 1) fixed by ``seed``: (N,)."""
-    if isinstance(noise, bool) or not isinstance(noise, (int, float)) or not 0 <= noise < math.inf:
-        raise ValueError(f"noise must be a finite number >= 0; got {noise!r}")
+    noise = _positive(noise, "noise", zero_ok=True)
     _check_problem(problem)
     eps = torch.randn(problem.p.shape, generator=make_generator(seed), dtype=F64)
     return problem.p.log() - problem.log_q() + noise * eps
@@ -181,7 +194,11 @@ def exact_gradients(problem: EnumerableProblem, critic: torch.Tensor) -> dict[st
 
 
 def per_z_expected_gradient(problem: EnumerableProblem, critic: torch.Tensor, m: int) -> torch.Tensor:
-    r"""Exact $\mathbb E[\nabla\mathcal L_G]$ of per-z BGAN at finite M, summing over all N^M tuples per z: (Z, D, K)."""
+    r"""Exact $\mathbb E[\nabla\mathcal L_G]$ of per-z BGAN at finite M, a sum over all N^M tuples per z: (Z, D, K).
+
+    $$\mathbb E = -\sum_z h(z)\sum_{x^{1..M}}\prod_m g(x^m\mid z)\sum_m \tilde w_m\,\nabla\log g_\theta(x^m\mid z),
+    \qquad \tilde w = \mathrm{softmax}_m(\log w(x^m)).$$
+    """
     log_w, m = _check_critic(problem, critic), _int(m, "m", 1)
     n = problem.p.numel()
     if n**m > MAX_TUPLES:
@@ -198,7 +215,7 @@ def per_z_expected_gradient(problem: EnumerableProblem, critic: torch.Tensor, m:
 def ema_limit_baseline(problem: EnumerableProblem, critic: torch.Tensor, m: int, seed=0, pilot: int = 4096) -> float:
     r"""$\mathbb E[\mathrm{mean}_b\,\log\hat\alpha_M(z_b)]$ from ``pilot`` fresh z: where the trainer's EMA settles."""
     log_w, m, pilot = _check_critic(problem, critic), _int(m, "m", 1), _int(pilot, "pilot", 1)
-    gen = make_generator(seed)
+    gen = _generator(seed)
     z = torch.multinomial(problem.h, pilot, replacement=True, generator=gen)        # (pilot,)
     x = sample_categorical(problem.theta[z], m, gen)                                # (M, pilot, D)
     return float(weights.log_partition(log_w[problem.flat_index(x)]).mean())
@@ -228,8 +245,10 @@ def gradients_from_samples(problem: EnumerableProblem, critic: torch.Tensor, z: 
     log_w = _check_critic(problem, critic)
     if estimator not in SCORE_ESTIMATORS:
         raise ValueError(f"estimator must be one of {list(SCORE_ESTIMATORS)}; got {estimator!r}")
-    if z.ndim != 2 or x.shape[1:] != (*z.shape, problem.theta.shape[1]):
-        raise ValueError(f"z must be (R, B) and x (M, R, B, D); got {tuple(z.shape)} and {tuple(x.shape)}")
+    shapes_ok = z.ndim == 2 and x.shape[1:] == (*z.shape, problem.theta.shape[1])
+    if z.dtype != torch.long or x.dtype != torch.long or not shapes_ok:
+        raise ValueError(f"z must be a LongTensor (R, B) and x one (M, R, B, D); got {tuple(z.shape)} {z.dtype} "
+                         f"and {tuple(x.shape)} {x.dtype}")
     theta = _theta_copies(problem, z.shape[0])
     logits = theta[torch.arange(z.shape[0])[:, None], z]                            # (R, B, D, K)
     log_g = categorical_log_prob(logits.flatten(0, 1), x.flatten(1, 2)).view(x.shape[:3])   # (M, R, B)
@@ -254,18 +273,16 @@ def _gumbel_gradients(problem, log_w, m: int, repeats: int, batch: int, tau: flo
 
 def estimator_gradients(problem: EnumerableProblem, critic: torch.Tensor, estimator: str, m: int,
                         repeats: int = 400, batch: int = 8, seed=0, tau: float = 1.0) -> torch.Tensor:
-    """``repeats`` independent minibatch gradients of one estimator (``gumbel_st``: temperature ``tau``): (R, Z, D, K)."""
+    """``repeats`` independent minibatch gradients of one estimator, (R, Z, D, K); ``gumbel_st`` at temperature ``tau``."""
     log_w = _check_critic(problem, critic)
     if estimator not in ESTIMATORS[:5]:
         raise ValueError(f"estimator must be one of {list(ESTIMATORS[:5])}; got {estimator!r}")
     m, repeats, batch = _int(m, "m", 1), _int(repeats, "repeats", 2), _int(batch, "batch", 1)
     if estimator == "reinforce_loo" and m < 2:
         raise ValueError("m must be >= 2 for reinforce_loo (the leave-one-out baseline needs another sample); got 1")
-    if not (isinstance(tau, (int, float)) and 0 < tau < math.inf):
-        raise ValueError(f"tau must be a positive finite number; got {tau!r}")
-    gen = make_generator(seed)
+    tau, gen = _positive(tau, "tau"), _generator(seed)
     if estimator == "gumbel_st":
-        return _gumbel_gradients(problem, log_w, m, repeats, batch, float(tau), gen)
+        return _gumbel_gradients(problem, log_w, m, repeats, batch, tau, gen)
     baseline = ema_limit_baseline(problem, log_w, m, gen) if estimator == "reinforce" else 0.0
     return gradients_from_samples(problem, log_w, *_draw_samples(problem, m, repeats, batch, gen), estimator, baseline)
 
@@ -293,12 +310,11 @@ def _variants(estimators, tau: float, anneal_steps) -> list[tuple[str, str, floa
     return out
 
 
-def _check_study(estimators, tau, anneal_steps) -> tuple[tuple[str, ...], tuple[int, ...]]:
+def _check_study(estimators, anneal_steps) -> tuple[tuple[str, ...], tuple[int, ...]]:
     names = tuple(estimators) if isinstance(estimators, (list, tuple)) else ()
     if not names or not all(isinstance(e, str) and e in ESTIMATORS for e in names):
-        raise ValueError(f"estimators must be a non-empty list or tuple of names in {list(ESTIMATORS)}; got {estimators!r}")
-    if isinstance(tau, bool) or not (isinstance(tau, (int, float)) and 0 < tau < math.inf):
-        raise ValueError(f"tau must be a positive finite number; got {tau!r}")
+        raise ValueError(f"estimators must be a non-empty list or tuple of names in {list(ESTIMATORS)}; "
+                         f"got {estimators!r}")
     return names, _ints(anneal_steps, "anneal_steps", 0)
 
 
@@ -313,13 +329,14 @@ def estimator_study(problem: EnumerableProblem | None = None, critic: torch.Tens
     ``gumbel_st`` uses ``tau``; ``gumbel_st_annealed`` gives a row per step in ``anneal_steps``
     (τ = ``gumbel_temperature(step)``: 3.0 at step 0, the floor 0.5 from step 1792).
     """
+    estimators, anneal_steps = _check_study(estimators, anneal_steps)
+    m_values, repeats, batch = _ints(m_values, "m_values", 1), _int(repeats, "repeats", 2), _int(batch, "batch", 1)
+    tau, master = _positive(tau, "tau"), _generator(seed)
     problem = enumerable_problem() if problem is None else _check_problem(problem)
     log_w = _check_critic(problem, optimal_critic(problem) if critic is None else critic)
-    estimators, anneal_steps = _check_study(estimators, tau, anneal_steps)
-    m_values, repeats, batch = _ints(m_values, "m_values", 1), _int(repeats, "repeats", 2), _int(batch, "batch", 1)
-    targets, master, rows = exact_gradients(problem, log_w), make_generator(seed), []
-    variants = _variants(estimators, float(tau), anneal_steps)
-    gumbel_labels = [v[0] for v in _variants(ESTIMATORS[4:], float(tau), anneal_steps)]
+    targets, rows = exact_gradients(problem, log_w), []
+    variants = _variants(estimators, tau, anneal_steps)
+    gumbel_labels = [v[0] for v in _variants(ESTIMATORS[4:], tau, anneal_steps)]
     for m in m_values:                      # streams per M: pilot, shared samples, one per Gumbel variant
         streams = torch.randint(2**62, (2 + len(gumbel_labels),), generator=master).tolist()
         baseline = ema_limit_baseline(problem, log_w, m, streams[0])
