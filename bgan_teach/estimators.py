@@ -1,4 +1,4 @@
-r"""Generator-gradient estimators for discrete data: BGAN (per-z and global), REINFORCE (EMA and leave-one-out baselines), Gumbel-softmax.
+r"""Discrete generator-gradient estimators: BGAN (per-z, global), REINFORCE (EMA, leave-one-out baselines), Gumbel-softmax.
 
 For a generator $g_\theta(x\mid z)$ over discrete $x$ we cannot backpropagate through samples. The
 paper's discrete boundary-seeking estimator (Hjelm et al. 2018, https://arxiv.org/abs/1702.08431;
