@@ -60,7 +60,7 @@ from bgan_teach.metrics.digits import digit_classifier, digit_data, digit_scores
 from bgan_teach.plotting import figure
 from bgan_teach.plotting.digits import SampleGridDisplay
 from bgan_teach.selfcheck import check
-from bgan_teach.training.digits_recipe import SETUPS, score_curves, snapshot_views, train_digits
+from bgan_teach.training.digits_recipe import SETUPS, score_curves, train_digits
 from bgan_teach.widgets.digits import digits_scrubber
 
 torch.set_num_threads(1)
@@ -135,7 +135,7 @@ runs["cured"] = train_digits(2, setup="cured", steps=STEPS, seed=SEED, snapshot_
 print(f"cured: {SETUPS['cured']}  ({runs['cured'].seconds:.0f} s)")
 
 # %%
-lab = digits_scrubber({name: snapshot_views(run) for name, run in runs.items()}, 2, key="collapse")
+lab = digits_scrubber({name: run.extras() for name, run in runs.items()}, 2, key="collapse")
 lab.box
 
 # %% [markdown]
@@ -154,10 +154,10 @@ fig
 
 # %%
 for name, run in runs.items():
-    final = snapshot_views(run)[-1]
+    final = run.extras()[-1]
     print(f"{name:5s}: {final['classes_covered']} classes ≥ 5 %, confidence {final['confidence']:.3f}, "
           f"ESS (last 10 %) {run.history['ess'][-max(1, STEPS // 10):].mean():.1f}")
-final = snapshot_views(runs["cured"])[-1]
+final = runs["cured"].extras()[-1]
 meets = final["classes_covered"] == 10 and final["confidence"] >= 0.8
 print("cured run meets the digits bar (10 classes ≥ 5 %, confidence ≥ 0.8):", "ok" if meets else
       "not yet" + (" (fast mode: far too few steps)" if FAST else " (benchmarks/digits.py measures 3 seeds)"))
@@ -172,11 +172,11 @@ print("cured run meets the digits bar (10 classes ≥ 5 %, confidence ≥ 0.8):"
 # %%
 run_k4 = train_digits(4, steps=STEPS_K4, seed=SEED, snapshot_every=max(1, STEPS_K4 // 10),
                       score_samples=SCORE_SAMPLES)
-lab_k4 = digits_scrubber({"K = 4": snapshot_views(run_k4)}, 4, key="k4")
+lab_k4 = digits_scrubber({"K = 4": run_k4.extras()}, 4, key="k4")
 lab_k4.box
 
 # %%
-final = snapshot_views(run_k4)[-1]
+final = run_k4.extras()[-1]
 assert final["samples"].max() < 4 and final["samples"].min() >= 0   # samples stay in the K = 4 alphabet
 print(f"K = 4 after {STEPS_K4} steps: {final['classes_covered']} classes ≥ 5 %, confidence {final['confidence']:.3f}, "
       f"pixel error {final['pixel_error']:.3f}")
@@ -197,14 +197,14 @@ div_runs = {name: train_digits(2, divergence=name, steps=STEPS_DIV, seed=SEED, s
                                score_samples=SCORE_SAMPLES, progress=False) for name in DIVERGENCES}
 print(f"{'divergence':18s} classes≥5%  confidence  pixel error  ESS(last 10%)  stopped")
 for name, run in div_runs.items():
-    f = snapshot_views(run)[-1]
+    f = run.extras()[-1]
     print(f"{name:18s} {f['classes_covered']:10d}  {f['confidence']:10.3f}  {f['pixel_error']:11.3f}  "
           f"{run.history['ess'][-max(1, STEPS_DIV // 10):].mean():13.1f}  {run.stopped or ''}")
 
 # %%
 fig, axes = figure("divergence-samples", ncols=len(div_runs), figsize=(2.1 * len(div_runs), 2.6))
 for ax, (name, run) in zip(axes, div_runs.items()):
-    SampleGridDisplay(ax, 2, rows=4, cols=4, title=name).update(snapshot_views(run)[-1]["samples"])
+    SampleGridDisplay(ax, 2, rows=4, cols=4, title=name).update(run.extras()[-1]["samples"])
 fig
 
 # %%

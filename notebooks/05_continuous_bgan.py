@@ -50,7 +50,7 @@ from bgan_teach import losses
 from bgan_teach.selfcheck import check
 from bgan_teach.plotting import figure, BoundaryDisplay, image_grid
 from bgan_teach.training import train_continuous
-from bgan_teach.training.continuous import generator_loss_gradient, optimise_q_on_grid
+from bgan_teach.training.fixed_critic import generator_loss_gradient, optimise_q_on_grid
 from bgan_teach.data import ring, gaussian_grid, digits_continuous
 from bgan_teach.metrics import mode_report
 from bgan_teach.training import compare_losses, summarize
@@ -154,7 +154,7 @@ assert torch.isfinite(logit_route).all()
 target = ring()
 display_ = BoundaryDisplay(target.extent(), n_grid=60, n_arrows=48, arrow_length=0.35)
 runs = {name: train_continuous(target, generator_loss=name, steps=STEPS_DEMO, seed=0, progress=False,
-                               snapshot_every=max(1, STEPS_DEMO // 3), views=display_.compute)
+                               snapshot_every=max(1, STEPS_DEMO // 3), snapshot_fn=display_.view.state)
         for name in ("boundary_seeking", "non_saturating")}
 fig, axes = figure("nb05_side_by_side", nrows=2, ncols=4, figsize=(12, 6.4), layout="constrained")
 x_real = target.sample(400, 1)
@@ -191,7 +191,7 @@ assert all(res.stopped is None for res in runs.values()), "training stopped on a
 
 # %%
 by_noise = {k: train_continuous(target, steps=NOISE_STEPS, seed=0, components=k, progress=not FAST,
-                                snapshot_every=NOISE_STEPS, views=display_.compute) for k in (0, 128)}
+                                snapshot_every=NOISE_STEPS, snapshot_fn=display_.view.state) for k in (0, 128)}
 reports = {k: mode_report(res.generator.sample(2000, 1), target) for k, res in by_noise.items()}
 fig, axes = figure("nb05_noise", ncols=2, figsize=(9, 4.6), layout="constrained")
 for ax, (k, res) in zip(axes, by_noise.items()):
@@ -334,7 +334,7 @@ assert all(0 <= r["modes_covered"] <= r["n_modes"] and 0 <= r["high_quality"] <=
 # %%
 digits = digits_continuous()                                         # (1797, 64)
 res_digits = train_continuous(digits, steps=DIGIT_STEPS, seed=0, noise_dim=16, hidden=256, batch_size=128,
-                              critic_steps=1, lr=2e-4, lr_critic=2e-4, critic_warmup=0,
+                              critic_steps=1, lr=2e-4, critic_lr=2e-4, critic_warmup=0,
                               snapshot_every=max(1, DIGIT_STEPS // 4), progress=not FAST)
 snaps = res_digits.snapshots
 fig, ax = figure("nb05_digits", figsize=(7, 1.9 * len(snaps)))

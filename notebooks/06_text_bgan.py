@@ -46,7 +46,7 @@ import torch
 
 from bgan_teach.data.text import decode, encode, load_corpus
 from bgan_teach.estimators import discrete_generator_loss
-from bgan_teach.metrics.text import (bigram_sampler, reference_metrics, snapshot_views, unigram_sampler,
+from bgan_teach.metrics.text import (bigram_sampler, reference_metrics, text_snapshot_fn, unigram_sampler,
                                      weighted_samples)
 from bgan_teach.models.sequence import SequenceCritic, SequenceGenerator
 from bgan_teach.plotting import figure
@@ -144,7 +144,7 @@ def networks():
     return SequenceGenerator(LENGTH, K, seed=SEED), SequenceCritic(LENGTH, K, seed=SEED + 1)
 
 budget = dict(samples_per_z=M_SAMPLES, steps=STEPS, batch_size=BATCH, lr=LR, critic_lr=CRITIC_LR,
-              seed=SEED, snapshot_every=SNAPSHOT_EVERY, snapshot_fn=snapshot_views(corpus, n_eval=N_EVAL))
+              seed=SEED, snapshot_every=SNAPSHOT_EVERY, snapshot_fn=text_snapshot_fn(corpus, n_eval=N_EVAL))
 generator, critic = networks()
 bgan = train_discrete(corpus.train, K, estimator="bgan", generator=generator, critic=critic, **budget)
 print(f"BGAN: {STEPS} steps in {bgan.seconds:.0f} s; final:", bgan.snapshots[-1].extras["samples"][:2])
@@ -174,7 +174,7 @@ print("BGAN beats the unigram sampler:", beats, "ok" if all(beats.values()) else
 # $\log g$ of the top rows most.
 
 # %%
-rows = weighted_samples(bgan.generator, bgan.discriminator, corpus.alphabet, m_samples=max(M_SAMPLES, 8), seed=1)
+rows = weighted_samples(bgan.generator, bgan.critic, corpus.alphabet, m_samples=max(M_SAMPLES, 8), seed=1)
 print(" w~      log w   sample")
 for text, lw, wt in rows:
     print(f"{wt:6.3f}  {lw:6.2f}   |{text}|")

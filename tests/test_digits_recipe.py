@@ -4,7 +4,7 @@ import pytest
 import torch
 
 from bgan_teach.models.digits import DigitConvCritic
-from bgan_teach.training.digits_recipe import SETUPS, score_curves, snapshot_views, train_digits
+from bgan_teach.training.digits_recipe import SETUPS, score_curves, train_digits
 
 torch.set_num_threads(1)
 
@@ -16,7 +16,7 @@ def short_run():
 
 def test_recipe_runs_and_records_scores_in_snapshots(short_run):
     """Check that a few steps produce snapshots at 0, 3, 6 with samples and classifier scores."""
-    views = snapshot_views(short_run)
+    views = short_run.extras()
     assert [v["step"] for v in views] == [0, 3, 6]
     for view in views:
         assert view["samples"].shape == (50, 64)
@@ -28,7 +28,7 @@ def test_recipe_runs_and_records_scores_in_snapshots(short_run):
 
 def test_recipe_uses_the_setup(short_run):
     """Check that the default setup's critic and penalty are the ones trained."""
-    assert isinstance(short_run.discriminator, DigitConvCritic) == (SETUPS["cured"]["critic"] == "conv")
+    assert isinstance(short_run.critic, DigitConvCritic) == (SETUPS["cured"]["critic"] == "conv")
     assert short_run.config["penalty"] == SETUPS["cured"]["penalty"] and short_run.config["setup"] == "cured"
 
 
@@ -43,7 +43,7 @@ def test_recipe_is_reproducible():
     """Check that the same seed gives identical samples and losses on CPU."""
     runs = [train_digits(4, setup="plain", steps=3, snapshot_every=3, progress=False, samples_per_z=3,
                          batch_size=4, score_samples=20, seed=7) for _ in range(2)]
-    np.testing.assert_array_equal(snapshot_views(runs[0])[-1]["samples"], snapshot_views(runs[1])[-1]["samples"])
+    np.testing.assert_array_equal(runs[0].extras()[-1]["samples"], runs[1].extras()[-1]["samples"])
     np.testing.assert_array_equal(runs[0].history["loss_g"], runs[1].history["loss_g"])
 
 

@@ -1,5 +1,6 @@
 """Tests for bgan_teach.metrics.text: bigram JS, word share and the two reference samplers."""
 import math
+from types import SimpleNamespace
 
 import pytest
 import torch
@@ -115,7 +116,8 @@ def test_text_snapshot_fn_uses_fixed_noise():
     corpus = load_corpus("the cat sat on the mat, and a dog sat on a log. " * 20, length=6)
     gen, critic = _tiny_models()
     fn = M.text_snapshot_fn(corpus, n_show=3, n_eval=30, seed=4)
-    a, b = fn(gen, critic), fn(gen, critic)
+    trainer = SimpleNamespace(generator=gen, critic=critic)          # what the hook reads from a trainer
+    a, b = fn(trainer), fn(trainer)
     assert a == b and len(a["samples"]) == 3 and all(len(s) == 6 for s in a["samples"])
     assert 0 <= a["bigram_js"] <= math.log(2) + 1e-12 and set(a) == {"samples", "bigram_js", "word_share"}
 

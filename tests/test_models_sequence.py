@@ -63,7 +63,7 @@ def test_sample_frequencies_match_softmax():
 
 def _tiny_run(seed):
     from bgan_teach.data.text import load_corpus
-    from bgan_teach.metrics.text import snapshot_views
+    from bgan_teach.metrics.text import text_snapshot_fn
     from bgan_teach.training.discrete import train_discrete
 
     corpus = load_corpus("the cat sat on the mat. " * 30, length=8, seed=0)
@@ -71,7 +71,7 @@ def _tiny_run(seed):
     critic = SequenceCritic(8, corpus.num_categories, width=8, blocks=1, seed=seed + 1)
     return train_discrete(corpus.train, corpus.num_categories, samples_per_z=3, steps=4, batch_size=5,
                           seed=seed, progress=False, generator=gen, critic=critic, snapshot_every=2,
-                          snapshot_fn=snapshot_views(corpus, n_show=2, n_eval=20))
+                          snapshot_fn=text_snapshot_fn(corpus, n_show=2, n_eval=20))
 
 
 def test_training_smoke_and_determinism():

@@ -37,12 +37,12 @@ def gan():
 def test_grid_and_response_recomputed_independently():
     """Check the D(x) heatmap against σ(a·x + b) evaluated on an independently built grid."""
     disp = BoundaryDisplay(EXTENT, n_grid=7)
-    log_w, d = disp.critic_grid(Linear(), get("gan"))
+    log_w, d = disp.view.critic_grid(Linear(), get("gan"))
     xs, ys = np.linspace(-3, 3, 7), np.linspace(-2, 2, 7)
     expected_v = np.array([[1.0 * x - 0.5 * y + 0.3 for x in xs] for y in ys])      # row = y
     np.testing.assert_allclose(log_w, expected_v, rtol=1e-6, atol=1e-6)
     np.testing.assert_allclose(d, 1 / (1 + np.exp(-expected_v)), rtol=1e-6)
-    _, lw = BoundaryDisplay(EXTENT, n_grid=7, response="log_w").critic_grid(Linear((9.0, 0.0), 0.0), get("kl"))
+    _, lw = BoundaryDisplay(EXTENT, n_grid=7, response="log_w").view.critic_grid(Linear((9.0, 0.0), 0.0), get("kl"))
     assert lw.max() == 5.0 and lw.min() == -5.0                                    # clipped colour range
 
 
@@ -50,8 +50,8 @@ def test_boundary_segments_lie_on_w_equal_one():
     """Check that the w = 1 contour of a linear critic lies on the line a·x + b = 0 (KL: V = 1)."""
     disp = BoundaryDisplay(EXTENT, n_grid=30)
     for name, b in (("gan", 0.3), ("kl", 1.3)):
-        log_w, _ = disp.critic_grid(Linear(b=b), get(name))
-        pts = np.concatenate(disp.boundary_segments(log_w))
+        log_w, _ = disp.view.critic_grid(Linear(b=b), get(name))
+        pts = np.concatenate(disp.view.boundary_segments(log_w))
         v = pts @ np.array([1.0, -0.5]) + b
         np.testing.assert_allclose(v, get(name).boundary_logit, atol=1e-6)
 
@@ -61,25 +61,25 @@ def test_bgan_arrows_point_to_boundary_ns_past_it(gan):
     x = torch.tensor([[-2.0, 0.0], [2.0, 0.0]])                                     # V = -1.7 and 2.3
     disp = BoundaryDisplay(EXTENT, n_arrows=2)
     a = torch.tensor([1.0, -0.5]).numpy()
-    bgan = disp.arrows(gan, x)
+    bgan = disp.view.arrows(gan, x)
     assert bgan[0] @ a > 0 and bgan[1] @ a < 0
-    gan.generator_loss = "non_saturating"
-    ns = disp.arrows(gan, x)
+    gan.set_generator_loss("non_saturating")
+    ns = disp.view.arrows(gan, x)
     assert (ns @ a > 0).all()
-    assert np.linalg.norm(ns, axis=1).max() == pytest.approx(disp.arrow_length)
+    assert np.linalg.norm(ns, axis=1).max() == pytest.approx(disp.view.arrow_length)
 
 
 def test_update_mutates_the_same_artists(gan):
     """Check that update() changes data on the same artist objects (no new artists)."""
     disp = BoundaryDisplay(EXTENT, n_grid=20, n_arrows=16)
     fig, ax = plt.subplots()
-    disp.plot(ax, disp.compute(gan), x_real=ring().sample(50, 0))
+    disp.plot(ax, disp.view.state(gan), x_real=ring().sample(50, 0))
     artists = (disp.image_, disp.boundary_, disp.fake_, disp.arrows_, disp.manifold_)
     n_children = len(ax.get_children())
     before = disp.image_.get_array().copy(), disp.fake_.get_offsets().copy()
     gan.critic = Linear((-1.0, 2.0), -0.4)
     gan.generator.net[-1].bias.data += 1.0
-    disp.update(disp.compute(gan))
+    disp.update(disp.view.state(gan))
     fig.canvas.draw()
     assert (disp.image_, disp.boundary_, disp.fake_, disp.arrows_, disp.manifold_) == artists
     assert len(ax.get_children()) == n_children
@@ -93,7 +93,7 @@ def test_manifold_is_generator_of_noise_grid():
     """Check that manifold lines are G applied to the square noise grid (first two coordinates)."""
     gan = ContinuousGAN(ring(), seed=0, batch_size=16, hidden=16, layers=1, n_show=80, components=0)
     disp = BoundaryDisplay(EXTENT, n_manifold=3)
-    lines = disp.manifold_lines(gan.generator)
+    lines = disp.view.manifold_lines(gan.generator)
     z = torch.tensor([[-2.5, -2.5], [0.0, 2.5]])                                    # line 0 point 0; line 1 point 40
     with torch.no_grad():
         x = gan.generator(z).numpy()
@@ -105,7 +105,7 @@ def test_manifold_with_components_has_one_patch_per_shown_component(gan):
     """Check the component case: 16 of 128 components, each a 5×11 grid both ways, G of [ε, one-hot]."""
     g = gan.generator
     assert g.components == 128
-    lines = BoundaryDisplay(EXTENT).manifold_lines(g)
+    lines = BoundaryDisplay(EXTENT).view.manifold_lines(g)
     assert lines.shape == (16 * 2 * 5, 11, 2)
     last = torch.cat([torch.tensor([[2.0, 2.0]]), torch.nn.functional.one_hot(torch.tensor([127]), 128).float()], 1)
     first = torch.cat([torch.tensor([[-2.0, -2.0]]), torch.nn.functional.one_hot(torch.tensor([0]), 128).float()], 1)

@@ -68,7 +68,7 @@ def test_snapshots_hold_tables_and_restore_models(grid):
 def test_snapshot_fn_adds_extras(grid):
     """Check that a user snapshot_fn's dict lands in every snapshot's extras."""
     _, data = grid
-    r = train_discrete(data, 8, snapshot_every=15, snapshot_fn=lambda gen, critic: {"tag": 1}, **SMALL)
+    r = train_discrete(data, 8, snapshot_every=15, snapshot_fn=lambda trainer: {"tag": 1}, **SMALL)
     assert all(s.extras["tag"] == 1 for s in r.snapshots)
 
 
@@ -93,7 +93,7 @@ def test_own_networks_follow_the_protocol(grid):
     _, data = grid
     gen, critic = TinyGenerator(), nn.Sequential(nn.Flatten(), nn.Linear(16, 1), nn.Flatten(0))
     r = train_discrete(data, 8, generator=gen, critic=critic, **SMALL)
-    assert r.generator is gen and r.discriminator is critic and gen.table.abs().sum() > 0
+    assert r.generator is gen and r.critic is critic and gen.table.abs().sum() > 0
 
 
 class NanCritic(nn.Module):
@@ -142,7 +142,7 @@ def test_numpy_and_list_data_accepted():
     (dict(num_categories=1), "num_categories"),
     (dict(divergence="tv"), "divergence"),
     (dict(estimator="gumbel"), "estimator"),
-    (dict(steps=0), "steps"),
+    (dict(steps=-1), "steps"),
     (dict(samples_per_z=0), "samples_per_z"),
     (dict(batch_size=2.5), "batch_size"),
     (dict(lr=-1.0), "lr"),

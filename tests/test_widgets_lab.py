@@ -22,7 +22,7 @@ def _gen_params(lab):
 
 def test_layout_and_controls(lab):
     """Check the lab exposes .controls, .display and .box, and starts with one snapshot at step 0."""
-    for key in ("target", "divergence", "generator_loss", "lr", "lr_critic", "critic_steps", "batch_size",
+    for key in ("target", "divergence", "generator_loss", "lr", "critic_lr", "critic_steps", "batch_size",
                 "train_critic", "train_generator", "play", "reset", "history"):
         assert key in lab.controls
     assert lab.box.children and lab.display.image_ is not None
@@ -54,7 +54,7 @@ def test_learning_rate_change_does_not_reset(lab):
     """Check that moving the lr sliders changes Adam's lr and keeps steps, weights and history."""
     steps, params, n_hist = lab.gan.steps, _gen_params(lab), len(lab.gan.history)
     lab.controls["lr"].value = 1e-2
-    lab.controls["lr_critic"].value = 1e-4
+    lab.controls["critic_lr"].value = 1e-4
     assert lab.gan.opt_g.param_groups[0]["lr"] == pytest.approx(1e-2)
     assert lab.gan.opt_d.param_groups[0]["lr"] == pytest.approx(1e-4)
     assert lab.gan.steps == steps and len(lab.gan.history) == n_hist and torch.equal(_gen_params(lab), params)

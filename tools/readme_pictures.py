@@ -48,11 +48,11 @@ def lab_picture(out: Path, fast: bool) -> str:
 
 def digits_picture(out: Path, fast: bool) -> str:
     from bgan_teach.plotting.digits import SampleGridDisplay
-    from bgan_teach.training.digits_recipe import snapshot_views, train_digits
+    from bgan_teach.training.digits_recipe import train_digits
 
     steps = 30 if fast else 5000                     # the recipe's full budget (train_digits default)
     result = train_digits(num_categories=2, steps=steps, seed=0, progress=False, score_samples=200 if fast else 1000)
-    view = snapshot_views(result)[-1]
+    view = result.extras()[-1]
     fig, ax = plt.subplots(figsize=(4.2, 4.4))
     SampleGridDisplay(ax, num_categories=2, rows=8, cols=8).update(
         view["samples"], title=f"discrete BGAN, binarised 8×8 digits\nstep {view['step']}: "
@@ -65,7 +65,7 @@ def digits_picture(out: Path, fast: bool) -> str:
 def text_samples(fast: bool) -> tuple[list[str], str]:
     """Samples of discrete BGAN on characters, with notebook 06's full-mode settings."""
     from bgan_teach.data.text import load_corpus
-    from bgan_teach.metrics.text import snapshot_views
+    from bgan_teach.metrics.text import text_snapshot_fn
     from bgan_teach.models.sequence import SequenceCritic, SequenceGenerator
     from bgan_teach.training.discrete import train_discrete
 
@@ -74,7 +74,7 @@ def text_samples(fast: bool) -> tuple[list[str], str]:
     result = train_discrete(corpus.train, k, estimator="bgan", generator=SequenceGenerator(16, k, seed=0),
                             critic=SequenceCritic(16, k, seed=1), samples_per_z=4 if fast else 20, steps=steps,
                             batch_size=32, lr=1e-3, critic_lr=3e-3, seed=0, snapshot_every=steps, progress=False,
-                            snapshot_fn=snapshot_views(corpus, n_show=24, n_eval=200))
+                            snapshot_fn=text_snapshot_fn(corpus, n_show=24, n_eval=200))
     lines = [line for line in result.snapshots[-1].extras["samples"] if not BLOCKED.search(line)]
     return lines[:6], f"{steps} steps, 16 characters"
 

@@ -15,8 +15,9 @@ apostrophe not between two letters becomes a space; runs of spaces collapse to o
 punctuation marks keeps its last one, attached to the preceding word (``"word , ."`` → ``"word."``).
 :func:`encode` itself is strict: a character outside the alphabet raises ``ValueError`` naming it.
 
-NOTE(deviation): the paper uses the 1-billion-word corpus with 192 symbols and 32 characters; we use a
-30-symbol alphabet and 16 characters by default so that a CPU trains it in minutes.
+NOTE(deviation): the paper trains on the 1-billion-word corpus; the authors' script for it uses 192 symbols
+and 32 characters (`docs/math.md` §10.1). We use a 30-symbol alphabet and 16 characters by default so that
+a CPU trains it in minutes.
 """
 from __future__ import annotations
 

@@ -9,8 +9,10 @@ Protocol (what ``train_discrete`` expects): the generator has ``noise_dim``, ``n
 ``num_categories`` (K), ``noise(n, generator)`` and ``forward(z) -> (B, L, K)`` logits; the critic maps
 float (N, L, K) → (N,) raw logits (log w = V in the GAN case).
 
-NOTE(deviation): the authors' generator is Dense 256·32 (BN) → 3 residual blocks of Conv1d 256, k5
-(BN) → Conv1d 192; their critic Conv1d 256 → 3 residual blocks → Dense 1. We default to a generator of
+NOTE(deviation): the authors' character-level script (rdevon/BGAN, ``BILLION-WORD/main.py``; its stored
+revisions differ, `docs/math.md` §10.1) builds a generator Dense h·32 (BN) → residual blocks of Conv1d h, k5
+(BN) → Conv1d 192 and a critic Conv1d h → residual blocks → Dense 1, with h = 512 and 5 blocks in the
+revision we read. We default to a generator of
 width 64 with 1 block and a critic of one Conv1d (width 128, kernel 5) → Dense, without batch norm (so
 that a sample depends on its own z only, and train/eval modes agree), to train on a CPU in minutes;
 ``blocks``/``width`` give the deeper networks. The generator feeds $2z-1$ (centred, in $[-1, 1)$)

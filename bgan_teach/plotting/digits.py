@@ -90,7 +90,7 @@ class DigitsTrainingDisplay:
     """Sample grid + coverage bars + score curves for one training run's snapshot views.
 
     ``views``: list of dicts with ``step``, ``samples`` (N, 64), ``coverage`` (10,), ``confidence``,
-    ``classes_covered`` (e.g. from :func:`bgan_teach.training.digits_recipe.snapshot_views`).
+    ``classes_covered`` (e.g. from ``result.extras()`` of :func:`bgan_teach.training.digits_recipe.train_digits`).
     """
 
     def __init__(self, axes, views: list[dict], num_categories: int = 2, title: str = ""):

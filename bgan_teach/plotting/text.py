@@ -1,6 +1,6 @@
 r"""Display for character-level text training: decoded samples at one snapshot, and the metric curves.
 
-Built once from precomputed snapshot views (:func:`bgan_teach.metrics.text.snapshot_views`: one dict
+Built once from precomputed snapshot views (:func:`bgan_teach.metrics.text.text_snapshot_fn`: one dict
 per snapshot with ``step``, ``samples`` (decoded strings for fixed z), ``bigram_js``, ``word_share``);
 :meth:`TextTrainingDisplay.update` only mutates artists (``set_text``, ``set_xdata``).
 """

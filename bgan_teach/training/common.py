@@ -183,7 +183,7 @@ class Stepper:
     def snapshot(self, snapshot_fn: SnapshotFn | None = None) -> Snapshot:
         """Store both networks' weights plus ``snapshot_extras()`` and ``snapshot_fn(self)``."""
         extras = {**self.snapshot_extras(), **(snapshot_fn(self) if snapshot_fn else {})}
-        snap = take_snapshot(self.steps, self.generator, self.critic, **extras)
+        snap = Snapshot(self.steps, _state(self.generator), _state(self.critic), extras)
         self.snapshots.append(snap)
         return snap
 
@@ -230,6 +230,8 @@ def fit(trainer: Stepper, steps: int, snapshot_every: int | None, snapshot_fn: S
     """
     steps = positive_int(steps, "steps", 0)
     every = default_snapshot_every(steps, snapshot_every)
+    if time_limit is not None:
+        positive_float(time_limit, "time_limit")                    # checked before any work
     trainer.snapshot(snapshot_fn)
     stopped = trainer.train(steps, progress=progress, snapshot_every=every, snapshot_fn=snapshot_fn,
                             time_limit=time_limit)

@@ -14,7 +14,7 @@ __all__ = ["digits_scrubber"]
 def digits_scrubber(runs: dict[str, list[dict]], num_categories: int = 2, key: str = "digits") -> Lab:
     """A snapshot slider over ``runs`` (name → snapshot views), one row of displays per run.
 
-    Views come from :func:`bgan_teach.training.digits_recipe.snapshot_views`. Runs may have different
+    Views come from ``result.extras()`` of :func:`bgan_teach.training.digits_recipe.train_digits`. Runs may have different
     lengths; the slider goes to the shortest. ``lab.display`` maps each name to its
     :class:`~bgan_teach.plotting.digits.DigitsTrainingDisplay`.
     """

@@ -12,11 +12,11 @@ __all__ = ["text_scrubber", "views_of"]
 
 
 def views_of(result) -> list[dict]:
-    """The snapshot views of a ``train_discrete`` result run with ``metrics.text.snapshot_views``."""
+    """The snapshot views of a ``train_discrete`` result run with ``metrics.text.text_snapshot_fn``."""
     views = [dict(step=s.step, **s.extras) for s in result.snapshots]
     if not views or "samples" not in views[0]:
         raise ValueError("the result's snapshots carry no text views; train with "
-                         "snapshot_fn=bgan_teach.metrics.text.snapshot_views(corpus)")
+                         "snapshot_fn=bgan_teach.metrics.text.text_snapshot_fn(corpus)")
     return views
 
 
