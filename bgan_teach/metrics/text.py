@@ -213,6 +213,9 @@ class NgramModel:
 
     def sample(self, n: int, length: int, temperature: float = 1.0, seed: int | torch.Generator = 0) -> torch.Tensor:
         """n sequences (n, length) drawn position by position at ``temperature``; seeded."""
+        for name, value in (("n", n), ("length", length)):
+            if isinstance(value, bool) or not isinstance(value, int) or value < 1:
+                raise ValueError(f"{name} must be a positive integer; got {value!r}")
         temper(self.start, temperature)                                           # validate before any work
         gen = make_generator(seed)
         out = torch.empty(n, length, dtype=torch.long)
