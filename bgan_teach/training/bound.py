@@ -25,51 +25,17 @@ import torch
 from torch import nn
 
 from .. import weights
-from .._checks import as_tensor, probability_vector, same_shape
+from .._checks import as_tensor, positive_float, positive_int, probability_vector, same_shape
 from ..config import make_generator, seeded
 from ..divergences import get
-from .common import History, NonFiniteError, Snapshot, check_finite, positive_float, positive_int, progress, warn_stopped
+from ..models.table import CRITICS
+from .common import History, NonFiniteError, Snapshot, check_finite, progress, warn_stopped
 
 __all__ = [
-    "TableCritic", "MLPCritic", "LinearCritic", "CRITICS", "BoundResult", "fit_bound", "example_pair", "reweighting_view",
+    "CRITICS", "BoundResult", "fit_bound", "example_pair", "reweighting_view",
     "MixtureToy", "mixture_toy", "conditional_targets", "snis_estimates", "snis_bias",
 ]
 F64 = torch.float64
-
-
-class TableCritic(nn.Module):
-    """A free table of raw outputs, one per support point: $v(x_k) = \\theta_k$ (starts at 0)."""
-
-    def __init__(self, k: int) -> None:
-        super().__init__()
-        self.v = nn.Parameter(torch.zeros(k, dtype=F64))
-
-    def forward(self) -> torch.Tensor:
-        return self.v                                        # (K,)
-
-
-class MLPCritic(nn.Module):
-    """A tiny MLP on the position $x_k \\in [-1, 1]$: neighbouring points share parameters."""
-
-    def __init__(self, k: int, hidden: int = 32) -> None:
-        super().__init__()
-        self.register_buffer("position", torch.linspace(-1, 1, k, dtype=F64)[:, None])   # (K, 1)
-        self.net = nn.Sequential(nn.Linear(1, hidden), nn.Tanh(), nn.Linear(hidden, hidden), nn.Tanh(),
-                                 nn.Linear(hidden, 1)).to(F64)
-
-    def forward(self) -> torch.Tensor:
-        return self.net(self.position).squeeze(-1)           # (K,)
-
-
-class LinearCritic(MLPCritic):
-    r"""$v(x_k) = a\,x_k + b$: a logistic-regression critic in the GAN case (too weak for two bumps)."""
-
-    def __init__(self, k: int) -> None:
-        super().__init__(k)
-        self.net = nn.Linear(1, 1).to(F64)
-
-
-CRITICS = {"table": TableCritic, "mlp": MLPCritic, "linear": LinearCritic}
 
 
 def _make_critic(kind: str, k: int, seed: int) -> nn.Module:

@@ -3,8 +3,10 @@ r"""Discrete BGAN: :class:`DiscreteGAN` (a stepper) and ``train_discrete`` on in
 :meth:`DiscreteGAN.step` is the paper's discrete algorithm (docs/math.md §5.4), one line per equation:
 sample $M$ per $z$ → critic update → $\log w$ → $\tilde w$ → generator loss → backward. Estimators
 (:data:`ESTIMATORS`, docs/math.md §5.3-§5.7): ``"bgan"`` (per-z $\tilde w$, the paper's), ``"bgan_global"``
-(β normalisation), ``"reinforce"`` (reward $\log w$ minus an EMA of $\log\hat\alpha$) and ``"gumbel_softmax"``
-(straight-through relaxed samples fed to the critic, non-saturating generator loss $-g_f(V)$).
+(β normalisation), ``"reinforce"`` (reward $\log w$ minus an EMA of $\log\hat\alpha$), ``"reinforce_loo"``
+(the leave-one-out baseline from the same M samples, Kool et al. 2019) and ``"gumbel_softmax"``
+(straight-through relaxed samples fed to the critic, non-saturating generator loss $-g_f(V)$; fixed τ, or
+the authors' annealing with ``gumbel_anneal``).
 
 NOTE(deviation): the authors draw fresh z and samples for the generator step; ``step()`` reuses the
 step's samples and the critic outputs computed **before** the critic update (simultaneous updates). This
@@ -26,7 +28,8 @@ from .. import weights
 from .._checks import choice, non_negative_float, positive_float, positive_int
 from ..config import make_generator, seeded
 from ..divergences import get
-from ..estimators import discrete_generator_loss, gumbel_softmax, reinforce_generator_loss
+from ..estimators import (discrete_generator_loss, gumbel_softmax, gumbel_temperature, reinforce_generator_loss,
+                          reinforce_loo_generator_loss)
 from ..losses import discriminator_loss, ema, gradient_penalty, non_saturating_loss
 from ..metrics.grid import MAX_CELLS, critic_table, exact_js, exact_kl, model_table
 from ..models.categorical import (CategoricalGenerator, OneHotCritic, categorical_log_prob, check_generator,
@@ -38,7 +41,7 @@ __all__ = ["DEFAULTS", "ESTIMATORS", "DiscreteGAN", "train_discrete"]
 # The defaults, in one place. Tuned on the 32×32 ring (benchmarks/discrete.py): a critic ten times faster
 # than the generator (critic_lr None → 10·lr).
 DEFAULTS = dict(samples_per_z=20, batch_size=64, lr=3e-4, critic_lr=None, penalty=0.0, noise_dim=16, hidden=128,
-                betas=(0.5, 0.999), gumbel_tau=1.0, metric_every=10, metric_num_z=2048)
+                betas=(0.5, 0.999), gumbel_tau=1.0, gumbel_anneal=0.0, metric_every=10, metric_num_z=2048)
 REINFORCE_GAMMA = 0.95     # EMA of log α̂ for the REINFORCE baseline (the authors' PyTorch code)
 
 
@@ -58,7 +61,12 @@ def _loss_reinforce(gan, log_w, log_g):
     return loss
 
 
+def _loss_reinforce_loo(gan, log_w, log_g):
+    return reinforce_loo_generator_loss(log_w, log_g)              # baseline: mean reward of the other M − 1
+
+
 ESTIMATORS = {"bgan": _loss_bgan, "bgan_global": _loss_bgan_global, "reinforce": _loss_reinforce,
+              "reinforce_loo": _loss_reinforce_loo,
               "gumbel_softmax": None}      # Gumbel-softmax differentiates through relaxed samples instead
 
 
@@ -82,6 +90,9 @@ class DiscreteGAN(Stepper):
         self.k, self.d = int(num_categories), self.data.shape[1]
         self.divergence, self.estimator = get(divergence), choice(estimator, ESTIMATORS, "estimator")
         self.options = _check_options({**DEFAULTS, **options})
+        if estimator == "reinforce_loo" and self.options["samples_per_z"] < 2:
+            raise ValueError("estimator 'reinforce_loo' needs samples_per_z >= 2 (the baseline of each sample "
+                             f"is the mean reward of the other M - 1); got samples_per_z={self.options['samples_per_z']}")
         self.seed, self.device = positive_int(seed, "seed", 0), torch.device(device)
         self.target = _check_target(target, self.d, self.k)
         self._given = [(m, None if m is None else copy.deepcopy(m.state_dict())) for m in (generator, critic)]
@@ -155,13 +166,19 @@ class DiscreteGAN(Stepper):
 
     def _gumbel_step(self, x_real, logits) -> dict[str, float]:
         m, b = self.options["samples_per_z"], self.options["batch_size"]
-        relaxed = gumbel_softmax(logits.expand(m, *logits.shape), self.options["gumbel_tau"], True, self.rng)
+        relaxed = gumbel_softmax(logits.expand(m, *logits.shape), self.temperature(), True, self.rng)
         relaxed = relaxed.flatten(0, 1)                                            # (M·B, d, K), one-hot values
         v_fake = self.critic(relaxed.detach())                                     # (M·B,)
         loss_d = self.update_critic(x_real, v_fake)
         loss_g = self.update_generator(non_saturating_loss(self.divergence, self.critic(relaxed)))
         return self.record(loss_d=loss_d, loss_g=loss_g,
                            **diagnostics(self.divergence.log_weight(v_fake.detach()).view(m, b)))
+
+    def temperature(self) -> float:
+        r"""Gumbel-softmax τ at this step: ``gumbel_tau``, or with ``gumbel_anneal`` = r > 0 the authors'
+        schedule $\max(\tau_0 e^{-r\,t}, 0.5)$ (:func:`~bgan_teach.estimators.gumbel_temperature`)."""
+        tau, rate = self.options["gumbel_tau"], self.options["gumbel_anneal"]
+        return gumbel_temperature(self.steps, start=tau, rate=rate) if rate > 0 else tau
 
     def critic_step(self) -> dict[str, float]:
         """One critic update alone, on a fresh batch; does not count as a step."""
@@ -237,6 +254,7 @@ def _check_options(o: dict) -> dict:
     o["lr"], o["gumbel_tau"] = positive_float(o["lr"], "lr"), positive_float(o["gumbel_tau"], "gumbel_tau")
     o["critic_lr"] = positive_float(10 * o["lr"] if o["critic_lr"] is None else o["critic_lr"], "critic_lr")
     o["penalty"], o["betas"] = non_negative_float(o["penalty"], "penalty"), tuple(o["betas"])
+    o["gumbel_anneal"] = non_negative_float(o["gumbel_anneal"], "gumbel_anneal")
     return o
 
 
@@ -264,7 +282,7 @@ def train_discrete(data, num_categories: int, divergence="gan", estimator: str =
     ``divergence``: a name in :data:`bgan_teach.DIVERGENCES` or a ``Divergence``. ``estimator``: a key of
     :data:`ESTIMATORS`. ``samples_per_z`` = M (M = 1 is allowed, to show it gives no signal). ``lr`` and
     ``critic_lr`` (default 10·lr): Adam rates; other ``options`` (``penalty``, ``noise_dim``, ``hidden``,
-    ``betas``, ``gumbel_tau``, ``metric_every``, ``metric_num_z``) default to :data:`DEFAULTS`.
+    ``betas``, ``gumbel_tau``, ``gumbel_anneal``, ``metric_every``, ``metric_num_z``) default to :data:`DEFAULTS`.
     ``generator`` / ``critic``: your own modules (protocol in :mod:`bgan_teach.models.categorical`),
     otherwise MLPs built under ``seed``. ``target``: exact table (K,)*d; then the history gets exact ``js`` /
     ``kl`` every ``metric_every`` steps (NaN in between) and snapshots carry ``q``, ``log_w``, ``js``.

@@ -1,24 +1,6 @@
-r"""The f-divergence family as data: generator function, conjugate, activation, importance weight.
+r"""The seven rows of the f-divergence table (Nowozin et al. 2016, Tables 1-2; docs/math.md §7.1).
 
-An f-divergence between a data distribution $P$ and a model $Q$ is
-
-$$D_f(P\,\|\,Q) = \mathbb{E}_{x\sim Q}\Big[f\Big(\tfrac{p(x)}{q(x)}\Big)\Big]
-   \;\ge\; \mathbb{E}_P[T(x)] - \mathbb{E}_Q[f^*(T(x))]$$
-
-for any critic $T$ (Fenchel: $f^*(t) = \sup_u\, ut - f(u)$). The bound is tight at
-$T^*(x) = f'(p(x)/q(x))$, and then (Hjelm et al. 2018, Sec. 2, Theorem 1)
-
-$$w(x) := (f^*)'(T(x)) = \frac{p(x)}{q(x)} ,$$
-
-the **importance weight** that BGAN uses to reweight generator samples.
-
-A critic network outputs a raw value $v\in\mathbb{R}$; the f-GAN output activation $g_f$ maps it into
-$\mathrm{dom} f^*$: $T = g_f(v)$ (Nowozin et al. 2016, Table 2). Every method that starts from $v$ is
-written in closed form on $v$ (``softplus``, ``expm1``) so that logits of $\pm 10^4$ stay finite.
-
-Convention (bgan-math.md §5): the f-GAN table signs. Some public code uses $v \mapsto -v$ for reverse KL
-and Hellinger, which flips the weights; here $\log w = v$ for GAN, JS and reverse KL, $v-1$ for KL,
-$2v$ for squared Hellinger, $v/2$ for Neyman, and $\log(1+v/2)$ for Pearson.
+Each class fills in the closed forms of :class:`~bgan_teach.divergences.base.Divergence`.
 """
 from __future__ import annotations
 
@@ -27,120 +9,9 @@ import math
 import torch
 import torch.nn.functional as F
 
-from ._checks import as_tensor, probability_vector, same_shape
+from .base import LOG2, Divergence, _outside, _require_domain
 
-LOG2 = math.log(2.0)
-
-__all__ = ["Divergence", "DIVERGENCES", "get", "names"]
-
-
-def _outside(t: torch.Tensor, inside: torch.Tensor) -> torch.Tensor:
-    """+inf where ``t`` lies outside dom f* (the conjugate is +inf there), else 0."""
-    return torch.where(inside, torch.zeros_like(t), torch.full_like(t, math.inf))
-
-
-def _require_domain(t: torch.Tensor, inside: torch.Tensor, name: str, domain: str) -> None:
-    if not bool(inside.all()):
-        bad = t[~inside].flatten()[0].item()
-        raise ValueError(f"t must lie in dom f* = {domain} for {name}; got t = {bad:.6g}")
-
-
-class Divergence:
-    """One row of the f-divergence table. Subclasses fill in the closed forms.
-
-    Attributes: ``name`` (key in :data:`DIVERGENCES`), ``title`` (for plots), ``f_latex`` and
-    ``f_star_latex`` (for notebooks), ``domain`` (dom f* in words), ``boundary_logit`` (the raw
-    critic output where w = 1, i.e. the decision boundary).
-    """
-
-    name: str = ""
-    title: str = ""
-    f_latex: str = ""
-    f_star_latex: str = ""
-    domain: str = "R"
-    boundary_logit: float = 0.0
-
-    # --- functions of u = p/q ------------------------------------------------------------
-    def f(self, u: torch.Tensor) -> torch.Tensor:
-        raise NotImplementedError
-
-    def f_prime(self, u: torch.Tensor) -> torch.Tensor:
-        raise NotImplementedError
-
-    # --- functions of t in dom f* --------------------------------------------------------
-    def f_star(self, t: torch.Tensor) -> torch.Tensor:
-        """Convex conjugate f*(t) = sup_u (u t - f(u)); +inf outside dom f*."""
-        raise NotImplementedError
-
-    def weight(self, t: torch.Tensor) -> torch.Tensor:
-        """Importance weight w = (f*)'(t). Raises ``ValueError`` for t outside dom f*."""
-        raise NotImplementedError
-
-    # --- functions of the raw critic output v ---------------------------------------------
-    def activation(self, v: torch.Tensor) -> torch.Tensor:
-        """f-GAN output activation T = g_f(v)."""
-        raise NotImplementedError
-
-    def conjugate_of_activation(self, v: torch.Tensor) -> torch.Tensor:
-        """f*(g_f(v)) in closed form on v (the fake-sample term of the bound)."""
-        raise NotImplementedError
-
-    def log_weight(self, v: torch.Tensor) -> torch.Tensor:
-        """log w = log (f*)'(g_f(v)), computed directly from v (never through a sigmoid)."""
-        raise NotImplementedError
-
-    def logit_from_log_weight(self, log_w: torch.Tensor) -> torch.Tensor:
-        """Inverse of :meth:`log_weight`: the raw output v whose weight is exp(log_w).
-
-        With ``log_w = log(p/q)`` this is the optimal critic v* (Theorem 1).
-        """
-        raise NotImplementedError
-
-    # --- divergences between discrete tables -----------------------------------------------
-    def _exact(self, p: torch.Tensor, q: torch.Tensor) -> torch.Tensor:
-        raise NotImplementedError
-
-    def exact(self, p, q) -> torch.Tensor:
-        r"""D_f(P‖Q) = Σ_x q(x) f(p(x)/q(x)) for probability tables over the last axis.
-
-        Where q(x) = 0 < p(x) the term is p(x)·lim_{u→∞} f(u)/u (inf for KL and Pearson).
-        """
-        p = probability_vector(p, "p")
-        q = probability_vector(q, "q").to(p.dtype)
-        same_shape(p, q, "p", "q")
-        return self._exact(p, q).sum(-1)
-
-    def bound(self, v_real, v_fake) -> torch.Tensor:
-        r"""Variational lower bound $\mathbb{E}_P[g_f(v)] - \mathbb{E}_Q[f^*(g_f(v))]$ from raw outputs.
-
-        ``v_real`` holds critic outputs on data samples, ``v_fake`` on model samples (any shapes;
-        each is averaged over all its entries).
-        """
-        v_real = as_tensor(v_real, "v_real")
-        v_fake = as_tensor(v_fake, "v_fake")
-        if v_real.numel() == 0 or v_fake.numel() == 0:
-            raise ValueError("v_real and v_fake must be non-empty")
-        return self.activation(v_real).mean() - self.conjugate_of_activation(v_fake).mean()
-
-    def weighted_bound(self, v, p, q) -> torch.Tensor:
-        """The bound with exact expectations over a discrete support: Σ p g_f(v) − Σ q f*(g_f(v))."""
-        p = probability_vector(p, "p")
-        q = probability_vector(q, "q").to(p.dtype)
-        v = as_tensor(v, "v").to(p.dtype)
-        same_shape(p, q, "p", "q")
-        same_shape(v, p, "v", "p")
-        fake = torch.where(q > 0, q * self.conjugate_of_activation(v), torch.zeros_like(q))
-        return (p * self.activation(v)).sum(-1) - fake.sum(-1)
-
-    def optimal_logit(self, p, q) -> torch.Tensor:
-        """v*(x) = g_f^{-1}(f'(p/q)): the raw critic output that makes the bound tight."""
-        p = probability_vector(p, "p")
-        q = probability_vector(q, "q").to(p.dtype)
-        same_shape(p, q, "p", "q")
-        return self.logit_from_log_weight(torch.log(p) - torch.log(q))
-
-    def __repr__(self) -> str:
-        return f"Divergence({self.name!r})"
+__all__ = ["KL", "ReverseKL", "Pearson", "Neyman", "SquaredHellinger", "JensenShannon", "GAN"]
 
 
 class KL(Divergence):
@@ -405,24 +276,3 @@ class GAN(Divergence):
 
     def _exact(self, p, q):
         return JensenShannon._exact(self, p, q) - (p + q) * LOG2
-
-
-DIVERGENCES: dict[str, Divergence] = {
-    d.name: d
-    for d in (KL(), ReverseKL(), Pearson(), Neyman(), SquaredHellinger(), JensenShannon(), GAN())
-}
-
-
-def names() -> list[str]:
-    """The valid divergence names, in table order."""
-    return list(DIVERGENCES)
-
-
-def get(name: str | Divergence) -> Divergence:
-    """Look a divergence up by name (a :class:`Divergence` is passed through)."""
-    if isinstance(name, Divergence):
-        return name
-    try:
-        return DIVERGENCES[name]
-    except (KeyError, TypeError):
-        raise ValueError(f"unknown divergence {name!r}; valid names are {names()}") from None
