@@ -1,7 +1,7 @@
 """Seeded short runs whose full histories are recorded in ``runs.json`` (same seed, same numbers).
 
 ``python tests/recorded/runs.py`` rewrites ``runs.json`` from the current code; do that only when a
-number changes on purpose, and say which and why in the commit message. ``test_recorded_runs.py``
+number changes on purpose, and say which and why in the commit message. ``tests/test_recorded_runs.py``
 replays every run and compares it with the file.
 
 What is recorded per run: every history column (rounded through float32, so that a history kept in
