@@ -216,3 +216,14 @@ def test_checks_can_fail(tmp_path):
     assert ("99.1" in [n for _, n in _math_citations(text, False)]) and "99.1" not in _math_headings()
     assert ISSUE_TALK.search(text) and PRIVATE_NAMES[0] in text
     assert [n for _, n in _math_citations("(`docs/math.md` §2.1-2.3 and §7)", False)] == ["2.1", "2.3", "7"]
+
+
+@needs_git
+def test_every_deviation_is_listed_in_the_math_reference():
+    """Check that docs/math.md §10.2 names every bgan_teach/ file that carries a NOTE(deviation)."""
+    text = MATH.read_text(encoding="utf-8")
+    listed = text[text.find("### 10.2"):]
+    marker = "NOTE" + "(deviation)"
+    carriers = [p for p in TRACKED if p.startswith("bgan_teach/") and p.endswith(".py") and marker in _read(p)]
+    missing = [p for p in carriers if f"`{p}`" not in listed]
+    assert carriers and not missing, f"docs/math.md §10.2 does not list the deviations of {missing}"
