@@ -10,7 +10,8 @@ names the file that needs fixing:
     ``<file>::<name>`` also name a function or class defined in that file;
 (c) every ``docs/math.md §N`` citation (and every ``§N`` inside docs/math.md) names a heading of docs/math.md;
 (d) no issue-tracker talk ("issue 3", "the issue", "issue's") in the package, the notebook sources, the
-    README or docs/.
+    README or docs/;
+(e) docs/math.md §10.2 lists every package file that carries a NOTE(deviation).
 """
 from __future__ import annotations
 
