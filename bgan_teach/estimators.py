@@ -84,8 +84,8 @@ def reinforce_generator_loss(log_w, log_g, baseline) -> torch.Tensor:
     (docs/math.md §5.6) when $b = \log\alpha(z) + 1$; any constant changes the variance only, since
     $\mathbb E_g[\nabla\log g] = 0$. ``baseline`` (scalar, or (B,)) is the trainer's EMA of
     $\log\hat\alpha$ (γ = 0.95, as in the authors' PyTorch code, rdevon/cortex). The REINFORCE constant
-    used here is **0** (that code's choice; the authors' tutorial, A. Jacob, "A Tutorial on
-    Boundary-Seeking Generative Adversarial Networks" (apjacob.me, 2018), writes +1, the derivation gives
+    used here is **0** (that code's choice; the authors' tutorial blog post (Hjelm & Jacob 2018,
+    `docs/references.md` [hjelm2018blog]) writes +1, the derivation gives
     −1; all three have the same expectation).
 
     NOTE(deviation): rdevon/cortex sums over the M samples; we average over them (the Monte Carlo
@@ -167,8 +167,9 @@ def gumbel_softmax(logits: torch.Tensor, tau: float = 1.0, hard: bool = True,
 def gumbel_temperature(step: int, start: float = 3.0, rate: float = 1e-3, floor: float = 0.5) -> float:
     r"""Annealed temperature $\tau = \max(\tau_0 e^{-\text{rate}\cdot\text{step}}, \tau_{\min})$.
 
-    The defaults are the schedule of the authors' Gumbel-softmax baseline in their Theano code
-    (rdevon/BGAN, https://github.com/rdevon/BGAN; docs/math.md §5.7, §10.1): 3.0 at step 0, the
-    floor 0.5 from step ⌈ln 6 / rate⌉ = 1792 on.
+    Start 3.0 and floor 0.5 as in the authors' Gumbel-softmax script (rdevon/BGAN,
+    https://github.com/rdevon/BGAN, GUMB-MNIST/disc_mnist.py; docs/math.md §5.7, §10.1); the closed form
+    is ours (the authors multiply τ by $e^{-\text{rate}\cdot\text{step}}$ every ``anneal_interval``
+    steps instead). With the defaults the floor is reached at step ⌈ln 6 / rate⌉ = 1792.
     """
     return max(start * math.exp(-rate * step), floor)

@@ -107,21 +107,25 @@ def test_snis_lab_switches_m():
     assert default.controls["m"].value == 3                            # starts mid-range
 
 
-def test_shared_assemble_and_on_value():
-    """Check the helpers other widget modules import: a (box, refresh) pair and value-change wiring."""
+def test_panel_wires_values_and_shows_callback_errors():
+    """Check Panel.on: the callback gets the new value then the panel refreshes; an error in a kernel lands in the log."""
     from ipywidgets import IntSlider
 
     from bgan_teach.plotting import figure
-    from bgan_teach.widgets.panel import assemble as _assemble, on_value as _on_value
+    from bgan_teach.widgets.panel import Panel
 
     fig, _ = figure("shared_test")
     slider = IntSlider(value=0, max=5)
-    box, refresh = _assemble({"s": slider}, fig)
+    panel = Panel({"s": slider}, fig)
     seen, refreshed = [], []
-    _on_value(slider, seen.append, lambda: refreshed.append(True))
+    panel.refresh = lambda: refreshed.append(True)
+    panel.on(slider, seen.append)
     slider.value = 3
     assert seen == [3] and refreshed == [True]
-    assert box.children[0].children[0] is slider and callable(refresh)
+    assert panel.box.children[0].children[0] is slider and panel.log in panel.box.children
+    panel.on(slider, lambda value: 1 / 0)                 # outside a kernel the error propagates (pytest sees it)
+    with pytest.raises(ZeroDivisionError):
+        slider.value = 4
 
 
 def test_two_labs_with_different_keys_coexist():

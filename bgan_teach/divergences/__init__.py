@@ -6,7 +6,7 @@ $$D_f(P\,\|\,Q) = \mathbb{E}_{x\sim Q}\Big[f\Big(\tfrac{p(x)}{q(x)}\Big)\Big]
    \;\ge\; \mathbb{E}_P[T(x)] - \mathbb{E}_Q[f^*(T(x))]$$
 
 for any critic $T$ (Fenchel: $f^*(t) = \sup_u\, ut - f(u)$). The bound is tight at
-$T^*(x) = f'(p(x)/q(x))$, and then (Hjelm et al. 2018, Sec. 2, Theorem 1)
+$T^*(x) = f'(p(x)/q(x))$, and then (Theorem 1 of Hjelm et al. 2018; `docs/math.md` §3.1)
 
 $$w(x) := (f^*)'(T(x)) = \frac{p(x)}{q(x)} ,$$
 
@@ -16,7 +16,7 @@ A critic network outputs a raw value $v\in\mathbb{R}$; the f-GAN output activati
 $\mathrm{dom} f^*$: $T = g_f(v)$ (Nowozin et al. 2016, Table 2). Every method that starts from $v$ is
 written in closed form on $v$ (``softplus``, ``expm1``) so that logits of $\pm 10^4$ stay finite.
 
-Convention (bgan-math.md §5): the f-GAN table signs. Some public code uses $v \mapsto -v$ for reverse KL
+Convention (`docs/math.md` §7.1-7.2): the f-GAN table signs. Some public code uses $v \mapsto -v$ for reverse KL
 and Hellinger, which flips the weights; here $\log w = v$ for GAN, JS and reverse KL, $v-1$ for KL,
 $2v$ for squared Hellinger, $v/2$ for Neyman, and $\log(1+v/2)$ for Pearson.
 """

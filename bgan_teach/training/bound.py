@@ -1,7 +1,7 @@
 r"""Fit a critic by maximising the variational bound between two known discrete distributions.
 
-For $P, Q$ on $K$ points and a critic with raw outputs $v(x)$ (Hjelm et al. 2018, Sec. 2;
-bgan-math.md §2.2-2.5):
+For $P, Q$ on $K$ points and a critic with raw outputs $v(x)$ (Hjelm et al. 2018, the paper's f-divergence bound;
+`docs/math.md` §2.2-2.3, §3.1-3.2):
 
 $$D_f(P\,\|\,Q) \;\ge\; \mathbb{E}_{x\sim P}[g_f(v(x))] - \mathbb{E}_{x\sim Q}[f^*(g_f(v(x)))] ,$$
 
@@ -12,7 +12,7 @@ Because $P$ and $Q$ are tables, the bound with exact expectations is also record
 never exceed ``exact`` (Fenchel), which the notebooks use as a reference line.
 
 Notebook 02 also uses a mixture model $q(x) = \sum_z h(z)\, g(x\mid z)$ on the same kind of support,
-where "the M samples of one z" is concrete (bgan-math.md §2.7-2.9, §3.2).
+where "the M samples of one z" is concrete (`docs/math.md` §4.1-4.5).
 """
 from __future__ import annotations
 
@@ -213,7 +213,7 @@ def mixture_toy(k: int = 24, centres=(0.2, 0.5, 0.8), width: float = 0.09) -> Mi
 
 
 def conditional_targets(toy: MixtureToy, log_w) -> torch.Tensor:
-    r"""Exact per-z targets $\tilde p(x\mid z) = w(x)\,g(x\mid z)/\alpha(z)$, (Z, K) (bgan-math.md §2.7)."""
+    r"""Exact per-z targets $\tilde p(x\mid z) = w(x)\,g(x\mid z)/\alpha(z)$, (Z, K) (`docs/math.md` §4.1)."""
     log_w = as_tensor(log_w, "log_w").to(F64)
     return weights.reweighted_density(log_w.expand_as(toy.g), toy.g)
 
@@ -245,7 +245,7 @@ def snis_bias(toy: MixtureToy, log_w, ms=(1, 2, 5, 20, 100), batch: int = 20000,
     r"""Total-variation distance between the average per-z SNIS histogram and its exact target, per M.
 
     Averaging over ``batch`` noise values approximates the estimator's expectation, so what remains
-    is its bias (bgan-math.md §3.2, §8 pitfall 4): M = 1 gives $\tilde w \equiv 1$ and the histogram
+    is its bias (`docs/math.md` §4.5, pitfall §8.4): M = 1 gives $\tilde w \equiv 1$ and the histogram
     of plain samples from Q. Noise floor ≈ $\sqrt{K/(M\cdot\text{batch})}$.
     """
     target = toy.h @ conditional_targets(toy, log_w)                                     # (K,)

@@ -8,7 +8,7 @@ estimate of the GAN bound $2\,\mathrm{JSD} - \log 4$.
 
 Setups (``SETUPS``):
 
-- ``"plain"`` — the issue's plain setup: MLPs of 256, $M = 20$, Adam $10^{-4}$ (G) / $10^{-3}$ (D),
+- ``"plain"`` — the plain setup (the baseline we start from): MLPs of 256, $M = 20$, Adam $10^{-4}$ (G) / $10^{-3}$ (D),
   no regulariser. The critic wins, the weights degenerate (ESS falls from 20 to ~4), classes vanish.
 - ``"cured"`` — the default: the same MLPs and $M$, but the generator learns as fast as the critic
   (Adam $10^{-3}$ for both) and the critic carries a small zero-centred gradient penalty
@@ -20,12 +20,12 @@ shared 2-core machine, so only the step counts are comparable):
 | G lr / D lr | penalty | classes ≥ 5 % | confidence | mean ESS (of 20) |
 |---|---|---|---|---|
 | 1e-4 / 1e-3 | 0 (plain) | 2 | 0.85 (one digit) | 3.9 |
-| 1e-4 / 1e-3 | 5 (cortex) | 9 | 0.60 | 20.0 |
+| 1e-4 / 1e-3 | 5 (the authors' PyTorch code) | 9 | 0.60 | 20.0 |
 | 1e-3 / 1e-3 | 1 | 9 | 0.78 | 19.9 |
 | 1e-3 / 1e-3 | 0.3 | 10 | 0.79 | 19.7 |
 | 1e-3 / 1e-3 | 0.1 | 10 | 0.81 (0.81 at 4000) | 19.1 |
 
-NOTE(deviation): cortex uses a penalty of 5; on our 128 one-hot inputs it keeps the critic near chance
+NOTE(deviation): the authors' PyTorch code (cortex, `docs/references.md`) uses a penalty of 5; on our 128 one-hot inputs it keeps the critic near chance
 (loss ≈ log 4), the weights nearly uniform, and the samples noisy. A convolutional critic
 (:class:`~bgan_teach.models.digits.DigitConvCritic`) costs about 5× more CPU per step than the MLP and was not
 needed to meet the bar; pass ``critic="conv"`` to try it.

@@ -6,7 +6,7 @@ sample $M$ per $z$ → critic update → $\log w$ → $\tilde w$ → generator l
 (β normalisation), ``"reinforce"`` (reward $\log w$ minus an EMA of $\log\hat\alpha$), ``"reinforce_loo"``
 (the leave-one-out baseline from the same M samples, Kool et al. 2019) and ``"gumbel_softmax"``
 (straight-through relaxed samples fed to the critic, non-saturating generator loss $-g_f(V)$; fixed τ, or
-the authors' annealing with ``gumbel_anneal``).
+an annealed schedule with the authors' start and floor, ``gumbel_anneal``; docs/math.md §5.7).
 
 NOTE(deviation): the authors draw fresh z and samples for the generator step; ``step()`` reuses the
 step's samples and the critic outputs computed **before** the critic update (simultaneous updates). This
@@ -175,8 +175,8 @@ class DiscreteGAN(Stepper):
                            **diagnostics(self.divergence.log_weight(v_fake.detach()).view(m, b)))
 
     def temperature(self) -> float:
-        r"""Gumbel-softmax τ at this step: ``gumbel_tau``, or with ``gumbel_anneal`` = r > 0 the authors'
-        schedule $\max(\tau_0 e^{-r\,t}, 0.5)$ (:func:`~bgan_teach.estimators.gumbel_temperature`)."""
+        r"""Gumbel-softmax τ at this step: ``gumbel_tau``, or with ``gumbel_anneal`` = r > 0 the annealed
+        schedule (the authors' floor 0.5; docs/math.md §5.7) $\max(\tau_0 e^{-r\,t}, 0.5)$ (:func:`~bgan_teach.estimators.gumbel_temperature`)."""
         tau, rate = self.options["gumbel_tau"], self.options["gumbel_anneal"]
         return gumbel_temperature(self.steps, start=tau, rate=rate) if rate > 0 else tau
 

@@ -9,7 +9,7 @@ import numpy as np
 
 from ..plotting.discrete import GridTrainingDisplay, WeightBarsDisplay
 from ..plotting.figures import figure, tight_layout
-from .panel import Lab, assemble, on_value, snapshot_lab
+from .panel import Lab, Panel, snapshot_lab
 
 __all__ = ["grid_scrubber", "weight_bars_lab"]
 
@@ -52,6 +52,7 @@ def weight_bars_lab(log_w, num_z: int = 4, key: str = "weight_bars") -> Lab:
         fig.canvas.draw_idle()
 
     controls = {"sharpness": slider}
-    box, refresh = assemble(controls, fig)
-    on_value(slider, show, refresh)
-    return Lab(controls, display, box)
+    panel = Panel(controls, fig)
+    panel.refresh()
+    panel.on(slider, show)
+    return Lab(controls, display, panel.box)

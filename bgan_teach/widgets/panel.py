@@ -1,5 +1,8 @@
 """Shared widget plumbing: a control row above a figure, value callbacks, and the ``Lab`` record.
 
+Every widget callback runs through :meth:`Panel.on` (or the boundary lab's own guard), so an error in a
+notebook shows its traceback under the figure instead of vanishing.
+
 With ipympl the figure canvas sits in the box; with static figures (``BGAN_STATIC=1``) the box holds
 an ``Output`` that re-displays the figure after each change.
 """
@@ -12,7 +15,7 @@ import ipywidgets as W
 
 from ..plotting.figures import in_notebook, interactive
 
-__all__ = ["Lab", "Panel", "assemble", "on_value", "snapshot_lab"]
+__all__ = ["Lab", "Panel", "snapshot_lab"]
 
 
 @dataclass
@@ -54,27 +57,12 @@ class Panel:
         widget.observe(handler, names="value")
 
 
-def assemble(controls: dict, fig) -> tuple[W.Box, Callable[[], None]]:
-    """``(box, refresh)``, showing the figure as drawn so far."""
-    panel = Panel(controls, fig)
-    panel.refresh()
-    return panel.box, panel.refresh
-
-
-def on_value(widget: W.Widget, callback: Callable[[Any], None], refresh: Callable[[], None]) -> None:
-    """``callback(new_value)`` then ``refresh()`` on each change."""
-    def handler(change) -> None:
-        callback(change["new"])
-        refresh()
-
-    widget.observe(handler, names="value")
-
-
 def snapshot_lab(fig, n_snapshots: int, show: Callable[[int], None], display: Any) -> Lab:
     """A "snapshot" slider over ``n_snapshots`` recorded states, starting at the last: ``show(index)`` then refresh."""
     last = n_snapshots - 1
     slider = W.IntSlider(value=last, min=0, max=last, description="snapshot", continuous_update=True)
     controls = {"snapshot": slider}
-    box, refresh = assemble(controls, fig)
-    on_value(slider, show, refresh)
-    return Lab(controls, display, box)
+    panel = Panel(controls, fig)
+    panel.refresh()
+    panel.on(slider, show)
+    return Lab(controls, display, panel.box)
