@@ -214,7 +214,7 @@ def test_format_table_has_one_line_per_row(rows):
     (dict(m_values=()), "m_values must be a non-empty"),
     (dict(repeats=1), "repeats must be an integer >= 2"),
     (dict(batch=2.5), "batch must be an integer"),
-    (dict(tau=0.0), "tau must be a finite number > 0"),
+    (dict(tau=0.0), "tau must be a positive finite number"),
     (dict(anneal_steps=(-1,)), "anneal_steps entry"),
     (dict(critic=torch.zeros(7)), r"critic \(log w\) must be a finite tensor of shape \(64,\)"),
     (dict(problem="toy"), "problem must be an EnumerableProblem"),
