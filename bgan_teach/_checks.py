@@ -108,3 +108,13 @@ def choice(value, allowed, name: str):
     if not ok:
         raise ValueError(f"{name} must be one of {list(allowed)}; got {value!r}")
     return value
+
+
+def table_entry(name, table: dict, param: str, row_type: type):
+    """``table[name]``, or ``name`` itself when it is already a ``row_type``; else ValueError listing the names."""
+    if isinstance(name, row_type):
+        return name
+    try:
+        return table[name]
+    except (KeyError, TypeError):
+        raise ValueError(f"unknown {param} {name!r}; valid names are {list(table)}") from None

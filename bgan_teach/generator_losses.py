@@ -19,6 +19,7 @@ from typing import Callable
 
 import torch
 
+from ._checks import table_entry
 from .divergences import Divergence
 
 __all__ = ["GeneratorLoss", "GENERATOR_LOSSES", "get_generator_loss", "generator_loss_names"]
@@ -83,9 +84,4 @@ def generator_loss_names() -> list[str]:
 
 def get_generator_loss(name: str | GeneratorLoss) -> GeneratorLoss:
     """Look a generator loss up by name (a :class:`GeneratorLoss` is passed through)."""
-    if isinstance(name, GeneratorLoss):
-        return name
-    try:
-        return GENERATOR_LOSSES[name]
-    except (KeyError, TypeError):
-        raise ValueError(f"generator_loss must be one of {generator_loss_names()}; got {name!r}") from None
+    return table_entry(name, GENERATOR_LOSSES, "generator_loss", GeneratorLoss)

@@ -140,12 +140,9 @@ def test_weights_finite_for_huge_logits():
         assert torch.isfinite(estimators.discrete_generator_loss(log_w, log_g, norm))
 
 
-def test_reinforce_matches_reverse_kl_gradient(toy):
-    """Check that E[∇ REINFORCE loss] = ∇ KL(g‖p) (finite differences), for two baselines."""
-    p, logits, support = toy
-    g = _g_table(logits, support)
-
-    def kl(th):
+def _reverse_kl_fd(p, logits, support) -> torch.Tensor:
+    """Central finite differences of KL(g_θ‖p) with respect to the logits of the one z, (D, K)."""
+    def reverse_kl(th):
         gt = _g_table(th, support)
         return (gt * (gt.log() - p.log())).sum()
 
@@ -153,7 +150,16 @@ def test_reinforce_matches_reverse_kl_gradient(toy):
     for d, k in itertools.product(range(D), range(K)):
         e = torch.zeros_like(logits)
         e[0, d, k] = 1e-5
-        fd[d, k] = (kl(logits + e) - kl(logits - e)) / 2e-5
+        fd[d, k] = (reverse_kl(logits + e) - reverse_kl(logits - e)) / 2e-5
+    return fd
+
+
+def test_reinforce_matches_reverse_kl_gradient(toy):
+    """Check that E[∇ REINFORCE loss] = ∇ KL(g‖p) (finite differences), for two baselines."""
+    p, logits, support = toy
+    g = _g_table(logits, support)
+
+    fd = _reverse_kl_fd(p, logits, support)
     x = sample_categorical(logits, 400_000, torch.Generator().manual_seed(5))        # (M, 1, D)
     log_w = (p.log() - g.log())[_flat_index(x)]
     for baseline in (0.0, -0.7):
@@ -194,15 +200,7 @@ def test_reinforce_loo_unbiased_by_exact_enumeration(toy, m):
     −∇E_g[log w] (any fixed critic, autograd on the enumerated objective)."""
     p, logits, support = toy
 
-    def reverse_kl(th):
-        gt = _g_table(th, support)
-        return (gt * (gt.log() - p.log())).sum()
-
-    fd = torch.zeros(D, K, dtype=torch.float64)
-    for d, k in itertools.product(range(D), range(K)):
-        e = torch.zeros_like(logits)
-        e[0, d, k] = 1e-5
-        fd[d, k] = (reverse_kl(logits + e) - reverse_kl(logits - e)) / 2e-5
+    fd = _reverse_kl_fd(p, logits, support)
     optimal = p.log() - _g_table(logits, support).log()
     torch.testing.assert_close(_loo_expectation(logits, support, optimal, m), fd, rtol=0, atol=1e-8)
     noisy = optimal + torch.randn(K**D, generator=torch.Generator().manual_seed(9), dtype=torch.float64)

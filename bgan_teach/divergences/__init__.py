@@ -22,6 +22,7 @@ $2v$ for squared Hellinger, $v/2$ for Neyman, and $\log(1+v/2)$ for Pearson.
 """
 from __future__ import annotations
 
+from .._checks import table_entry
 from .base import LOG2, Divergence
 from .rows import GAN, KL, JensenShannon, Neyman, Pearson, ReverseKL, SquaredHellinger
 
@@ -40,9 +41,4 @@ def names() -> list[str]:
 
 def get(name: str | Divergence) -> Divergence:
     """Look a divergence up by name (a :class:`Divergence` is passed through)."""
-    if isinstance(name, Divergence):
-        return name
-    try:
-        return DIVERGENCES[name]
-    except (KeyError, TypeError):
-        raise ValueError(f"unknown divergence {name!r}; valid names are {names()}") from None
+    return table_entry(name, DIVERGENCES, "divergence", Divergence)
