@@ -68,6 +68,17 @@ class BoundaryDisplay:
             self.update(state, draw=False)
         return self
 
+    def set_extent(self, extent) -> None:
+        """Draw on another square ``extent`` (a new grid for the states; the artists are kept)."""
+        if tuple(float(e) for e in extent) == self.extent:
+            return
+        v = self.view
+        self.view = BoundaryView(extent, v.n_grid, v.response, v.n_arrows, v.n_manifold, v.arrow_length)
+        self.extent = self.view.extent
+        if self.ax_ is not None:
+            self.image_.set_extent(self.extent)
+            self.ax_.set(xlim=self.extent[:2], ylim=self.extent[2:])
+
     def update(self, state: dict, draw: bool = True) -> None:
         """Mutate every artist from ``state`` (a ``BoundaryView.state`` dict or a snapshot's extras)."""
         if self.ax_ is None:

@@ -113,7 +113,8 @@ def fit_bound(p, q, divergence="gan", steps: int = 1000, lr: float = 0.05, batch
     choice of ours, not the paper's). ``critic``: ``"table"`` (one free logit per point, starting at 0:
     converges to $v^*$), ``"mlp"`` (position → logit) or ``"linear"`` (a restricted family: its best
     bound stays strictly below $D_f$ when $v^*$ is not linear). ``progress`` shows a ``tqdm`` bar.
-    A NaN/inf bound stops training with a warning; the history so far is kept (``result.stopped``).
+    A NaN/inf bound or gradient stops training with a warning before the update; the history so far is kept
+    (``result.stopped``) and the critic is the last finite one.
     """
     p, q = _check_pair(p, q)
     div = get(divergence)
@@ -136,13 +137,16 @@ def fit_bound(p, q, divergence="gan", steps: int = 1000, lr: float = 0.05, batch
                 snapshots.append(_snapshot(step, net, v))
             opt.zero_grad()
             (-bound).backward()
-            opt.step()
+            check_finite(step, critic_gradient=torch.cat([w.grad.flatten() for w in net.parameters()]))
+            opt.step()                                                       # only a finite update is applied
             schedule.step()
         v = net()
         check_finite(steps, v=v)
         snapshots.append(_snapshot(steps, net, v))
     except NonFiniteError as err:
         stopped = warn_stopped(err)
+        if not snapshots:                                                    # stopped at step 0: keep the start
+            snapshots.append(_snapshot(0, net, net()))
     config = dict(divergence=div.name, steps=steps, lr=lr, batch_size=batch_size, seed=seed, critic=critic)
     return BoundResult(div.name, p, q, net, history, snapshots, float(div.exact(p, q)), config, stopped,
                        time.perf_counter() - start)

@@ -10,30 +10,61 @@ reset; target, divergence, generator noise (component code or Gaussian only) and
 """
 from __future__ import annotations
 
+import math
+
 import ipywidgets as widgets
 import numpy as np
 
-from .. import divergences
-from ..data.toys2d import TARGETS, Toy2D, get_target
+from .. import config, divergences
+from .._checks import positive_float, positive_int
+from ..data.toys2d import PRESETS, TARGETS, Toy2D, get_target
 from ..generator_losses import GENERATOR_LOSSES
 from ..metrics.modes import high_quality_fraction, modes_covered
 from ..plotting.boundary import BoundaryDisplay
-from ..plotting.figures import figure, in_notebook, interactive
+from ..plotting.figures import figure, in_notebook, interactive, setup_backend
 from ..training.continuous import DEFAULTS, ContinuousGAN
 
-__all__ = ["BoundaryLab", "boundary_lab", "loss_equation"]
+__all__ = ["BoundaryLab", "boundary_lab", "loss_equation", "view_extent"]
 
 EXTENT = (-3.0, 3.0, -3.0, 3.0)
+BATCH_SIZES = [32, 64, 128, 256, 512]
 MAX_SNAPSHOTS = 300
 _LEGEND = ("<span style='color:#1f77b4'>●</span> data &nbsp; <span style='color:#ff7f0e'>●</span> generated "
            "&nbsp; heatmap D(x) (red: real) &nbsp; black line: w = 1 &nbsp; arrows: −∇ℓ<sub>G</sub> "
            "&nbsp; grey: generator manifold")
 
 
+def view_extent(target) -> tuple[float, float, float, float]:
+    """The square the lab draws: (−3, 3)² when the target fits in it, else a square around the target."""
+    lo_x, hi_x, lo_y, hi_y = target.extent()
+    inside = EXTENT[0] <= lo_x and hi_x <= EXTENT[1] and EXTENT[2] <= lo_y and hi_y <= EXTENT[3]
+    return EXTENT if inside else (lo_x, hi_x, lo_y, hi_y)
+
+
+def _log_slider(value, description: str, style, layout) -> widgets.FloatLogSlider:
+    """A learning-rate slider on 1e-5 … 10^-1.5, widened to include ``value`` (never clamped)."""
+    exponent = math.log10(positive_float(value, description.replace("generator ", "").replace(" ", "_")))
+    lo, hi = min(-5.0, math.floor(exponent * 4) / 4), max(-1.5, math.ceil(exponent * 4) / 4)
+    return widgets.FloatLogSlider(value=value, base=10, min=lo, max=hi, step=0.25, description=description,
+                                  style=style, layout=layout, continuous_update=False, readout_format=".1e")
+
+
+def _custom_key(name: str) -> str:
+    """A dropdown key for your own target that never shadows a built-in one."""
+    return f"{name} (yours)" if name in TARGETS or name in PRESETS else name
+
+
 def _noise_options(components: int) -> list[tuple[str, int]]:
     """Dropdown choices for the generator's noise: (label, number of components)."""
     choices = sorted({128, 16, 0, int(components)}, reverse=True)
     return [(f"Gaussian + {k} components" if k else "Gaussian only (paper)", k) for k in choices]
+
+
+def _outside_share(points, extent) -> float:
+    """Fraction of the points (n, 2) outside the drawn square ``extent``."""
+    x = np.asarray(points)[:, :2]
+    inside = (x[:, 0] >= extent[0]) & (x[:, 0] <= extent[1]) & (x[:, 1] >= extent[2]) & (x[:, 1] <= extent[3])
+    return float(1 - inside.mean()) if len(x) else 0.0
 
 
 def loss_equation(generator_loss: str, divergence: str = "gan") -> str:
@@ -50,9 +81,12 @@ class BoundaryLab:
 
     def __init__(self, target="ring", divergence: str = "gan", generator_loss: str = "boundary_seeking",
                  seed: int = 0, steps_per_tick: int = 20, figure_key: str = "boundary_lab", **options):
-        self.seed, self.options = seed, options
-        self.custom = {target.name: target} if isinstance(target, Toy2D) else {}     # your own points
-        target = target.name if isinstance(target, Toy2D) else target
+        self.seed, self.options = positive_int(seed, "seed", 0), options
+        steps_per_tick = positive_int(steps_per_tick, "steps_per_tick")
+        if in_notebook() and not interactive() and not config.static():
+            setup_backend()                            # live figures without a setup_backend() call first
+        self.custom = {_custom_key(target.name): target} if isinstance(target, Toy2D) else {}   # your own points
+        target = next(iter(self.custom)) if isinstance(target, Toy2D) else target
         self.display = BoundaryDisplay(EXTENT, n_grid=50, n_arrows=48, arrow_length=0.35)
         self.fig, ax = figure(figure_key, figsize=(5.0, 5.0), dpi=72)          # ~360 px: fast redraws
         self.display.plot(ax, legend=False)
@@ -76,9 +110,8 @@ class BoundaryLab:
     def _make_controls(self, target, divergence, generator_loss, steps_per_tick) -> dict:
         gan = dict(self.options)
         style, lay = {"description_width": "120px"}, widgets.Layout(width="360px")
-        log_slider = lambda v, d: widgets.FloatLogSlider(value=v, base=10, min=-5, max=-1.5, step=0.25,  # noqa
-                                                         description=d, style=style, layout=lay,
-                                                         continuous_update=False, readout_format=".1e")
+        critic_steps = positive_int(gan.get("critic_steps", DEFAULTS["critic_steps"]), "critic_steps")
+        batch = positive_int(gan.get("batch_size", DEFAULTS["batch_size"]), "batch_size")
         return {
             "target": widgets.Dropdown(options=list(TARGETS) + list(self.custom), value=target,
                                        description="target", style=style),
@@ -89,19 +122,19 @@ class BoundaryLab:
             "components": widgets.Dropdown(options=_noise_options(gan.get("components", DEFAULTS["components"])),
                                            value=gan.get("components", DEFAULTS["components"]),
                                            description="generator noise", style=style, layout=lay),
-            "lr": log_slider(gan.get("lr", DEFAULTS["lr"]), "generator lr"),
-            "critic_lr": log_slider(gan.get("critic_lr", DEFAULTS["critic_lr"]), "critic lr"),
-            "critic_steps": widgets.IntSlider(value=gan.get("critic_steps", DEFAULTS["critic_steps"]), min=1,
-                                              max=10, description="critic steps / G step", style=style,
+            "lr": _log_slider(gan.get("lr", DEFAULTS["lr"]), "generator lr", style, lay),
+            "critic_lr": _log_slider(gan.get("critic_lr", DEFAULTS["critic_lr"]), "critic lr", style, lay),
+            "critic_steps": widgets.IntSlider(value=critic_steps, min=1, max=max(10, critic_steps),
+                                              description="critic steps / G step", style=style,
                                               layout=lay, continuous_update=False),
-            "batch_size": widgets.SelectionSlider(options=[32, 64, 128, 256, 512],
-                                                  value=gan.get("batch_size", DEFAULTS["batch_size"]),
+            "batch_size": widgets.SelectionSlider(options=sorted({*BATCH_SIZES, batch}), value=batch,
                                                   description="batch size", style=style, layout=lay),
             "train_critic": widgets.Button(description="train critic one step"),
             "train_generator": widgets.Button(description="train generator one step"),
             "reset": widgets.Button(description="reset", button_style="warning"),
             "play": widgets.Play(value=0, min=0, max=10**9, interval=150, description="play/pause"),
-            "steps_per_tick": widgets.IntSlider(value=steps_per_tick, min=1, max=200, description="steps per tick",
+            "steps_per_tick": widgets.IntSlider(value=steps_per_tick, min=1, max=max(200, steps_per_tick),
+                                                description="steps per tick",
                                                 style=style, continuous_update=False),
             "history": widgets.IntSlider(value=0, min=0, max=0, description="history", style=style, layout=lay),
         }
@@ -135,6 +168,7 @@ class BoundaryLab:
                 "components": c["components"].value}
         self.gan = ContinuousGAN(self.target, c["divergence"].value, c["generator_loss"].value,
                                  seed=self.seed, n_show=256, **opts)
+        self.display.set_extent(view_extent(self.target))                  # the view follows the target
         self.display.real_.set_offsets(self.target.sample(256, self.seed + 1).numpy())
         self.gan.snapshots = []
         self._record()
@@ -192,6 +226,10 @@ class BoundaryLab:
         if "modes" in extras:
             covered, total, hq = extras["modes"]
             parts.append(f"modes covered <b>{covered}/{total}</b>, high quality {100 * hq:.0f}%")
+        outside = _outside_share(extras["x_fake"], self.display.extent)
+        if outside > 0:
+            parts.append(f"<span style='color:#b35900'>{100 * outside:.0f}% of the generated points lie outside "
+                         f"the view</span>")
         if self.stopped:
             parts.append(f"<span style='color:red'>{self.stopped}</span>")
         return "<br>".join(parts)

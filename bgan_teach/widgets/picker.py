@@ -12,9 +12,10 @@ import ipywidgets as widgets
 import numpy as np
 import torch
 
+from .._checks import positive_float
 from ..data.toys2d import Toy2D, from_points
 from ..plotting.figures import figure, in_notebook, interactive
-from .lab import EXTENT, BoundaryLab
+from .lab import BoundaryLab, view_extent
 
 __all__ = ["PointPicker", "point_picker", "SMILEY", "MAX_MODES"]
 
@@ -31,19 +32,21 @@ class PointPicker:
         pts = SMILEY if points is None else np.asarray(points, dtype=float)
         if pts.ndim != 2 or pts.shape[1] != 2 or not np.isfinite(pts).all():
             raise ValueError(f"points must be a finite array of shape (N, 2); got shape {pts.shape}")
+        sigma = positive_float(sigma, "sigma")
         self.points: list[tuple[float, float]] = [tuple(map(float, p)) for p in pts]
         self.lab_options, self.lab = lab_options, None
-        xs = np.linspace(EXTENT[0], EXTENT[1], n_grid)
-        xx, yy = np.meshgrid(xs, xs)                                                # (G, G)
+        self.extent = view_extent(Toy2D(pts, sigma)) if len(pts) else (-3.0, 3.0, -3.0, 3.0)   # follows the points
+        xx, yy = np.meshgrid(np.linspace(*self.extent[:2], n_grid), np.linspace(*self.extent[2:], n_grid))
         self.grid = torch.from_numpy(np.stack([xx.ravel(), yy.ravel()], 1))          # (G², 2) float64
         self.fig, self.ax = figure("point_picker", figsize=(4.2, 4.2), dpi=72)
-        self.image_ = self.ax.imshow(np.zeros(xx.shape), extent=EXTENT, origin="lower", cmap="Blues",
+        self.image_ = self.ax.imshow(np.zeros(xx.shape), extent=self.extent, origin="lower", cmap="Blues",
                                      vmin=0.0, vmax=1.0, interpolation="bilinear")
         self.scatter_ = self.ax.scatter([], [], s=18, c="tab:red", edgecolors="white", linewidths=0.5)
-        self.ax.set(xlim=EXTENT[:2], ylim=EXTENT[2:], aspect="equal", xticks=[], yticks=[])
+        self.ax.set(xlim=self.extent[:2], ylim=self.extent[2:], aspect="equal", xticks=[], yticks=[])
         self.fig.subplots_adjust(0.01, 0.01, 0.99, 0.93)
         self.controls = {
-            "sigma": widgets.FloatSlider(value=sigma, min=0.03, max=0.6, step=0.01, description="kernel σ",
+            "sigma": widgets.FloatSlider(value=sigma, min=min(0.03, sigma), max=max(0.6, sigma), step=0.01,
+                                         description="kernel σ",
                                          continuous_update=True, readout_format=".2f"),
             "undo": widgets.Button(description="undo last point"),
             "clear": widgets.Button(description="clear"),
@@ -67,9 +70,13 @@ class PointPicker:
         return len(self.points)
 
     def add(self, x: float, y: float) -> None:
-        """Add the point (x, y) and redraw."""
+        """Add the point (x, y) and redraw; a point outside the canvas raises (it would be invisible)."""
         if not (np.isfinite(x) and np.isfinite(y)):
             raise ValueError(f"a point must be finite; got ({x}, {y})")
+        lo_x, hi_x, lo_y, hi_y = self.extent
+        if not (lo_x <= x <= hi_x and lo_y <= y <= hi_y):
+            raise ValueError(f"point ({x}, {y}) lies outside the canvas [{lo_x:.3g}, {hi_x:.3g}] × "
+                             f"[{lo_y:.3g}, {hi_y:.3g}]; start the picker with points there to move the canvas")
         self.points.append((float(x), float(y)))
         self.redraw()
 
