@@ -3,6 +3,7 @@
     python tools/notebooks.py build           # every .py -> its stripped .ipynb (what `make notebooks` runs)
     python tools/notebooks.py check           # exit 1, naming the command, if any .ipynb differs from its .py
     python tools/notebooks.py pull NN.ipynb   # edited the .ipynb without jupytext? copy its cells back to the .py
+    python tools/notebooks.py solved [DIR]    # copies with every exercise's solution filled in (default build/solved)
 
 A built notebook has no outputs, cell ids ``nbNN-XX`` numbered by position (so a rebuild is a no-op)
 and ``metadata.bgan_teach.generated_from`` naming its source. In JupyterLab, jupytext (in the
@@ -11,6 +12,7 @@ and ``metadata.bgan_teach.generated_from`` naming its source. In JupyterLab, jup
 """
 from __future__ import annotations
 
+import re
 import sys
 from pathlib import Path
 
@@ -18,6 +20,8 @@ import jupytext
 import nbformat
 
 NOTEBOOKS = Path(__file__).resolve().parents[1] / "notebooks"
+SOLUTIONS = NOTEBOOKS / "solutions"
+EXERCISE = re.compile(r"^### BEGIN EXERCISE (\w+)\n(.*?)^### END EXERCISE\n", re.M | re.S)
 COMMAND = "make notebooks"
 FORMAT = "py:percent"
 KERNELSPEC = {"display_name": "Python 3", "language": "python", "name": "python3"}
@@ -64,6 +68,45 @@ def _without_version(text: str) -> str:
     return "".join(line for line in text.splitlines(keepends=True) if "jupytext_version:" not in line)
 
 
+def exercises(text: str) -> dict[str, str]:
+    """The exercise blocks of a notebook source or a solutions file: name → body (between the markers)."""
+    found: dict[str, str] = {}
+    for m in EXERCISE.finditer(text):
+        if m.group(1) in found:
+            raise ValueError(f"exercise {m.group(1)!r} appears twice")
+        found[m.group(1)] = m.group(2)
+    return found
+
+
+def solution_path(source: Path) -> Path:
+    return SOLUTIONS / source.name
+
+
+def solve(source: Path) -> str:
+    """The source text of ``source`` with each exercise block replaced by its worked solution."""
+    text, solutions = source.read_text(), exercises(solution_path(source).read_text()) \
+        if solution_path(source).exists() else {}
+    missing = sorted(set(exercises(text)) - set(solutions))
+    if missing:
+        raise ValueError(f"{source.name}: no solution for {missing} in {solution_path(source).relative_to(NOTEBOOKS)}")
+    return EXERCISE.sub(lambda m: f"### BEGIN EXERCISE {m.group(1)}\n{solutions[m.group(1)]}### END EXERCISE\n",
+                        text)
+
+
+def build_solved(out: Path) -> list[Path]:
+    """Write every notebook with its solutions filled in to ``out`` (as .ipynb); returns the paths."""
+    out.mkdir(parents=True, exist_ok=True)
+    paths = []
+    for source in sources():
+        tmp = out / source.name
+        tmp.write_text(solve(source))
+        path = out / notebook_path(source).name
+        path.write_text(build(tmp))
+        tmp.unlink()
+        paths.append(path)
+    return paths
+
+
 def stale() -> list[str]:
     """Notebooks whose committed ``.ipynb`` differs from what their ``.py`` builds (or that lack one side)."""
     out = []
@@ -89,6 +132,11 @@ def main(argv: list[str]) -> int:
         if bad:
             print(f"out of date with their .py sources: {', '.join(bad)}; run `{COMMAND}`", file=sys.stderr)
         return 1 if bad else 0
+    if cmd == "solved":
+        out = Path(argv[1]) if len(argv) > 1 else NOTEBOOKS.parent / "build" / "solved"
+        for path in build_solved(out):
+            print(f"wrote {path}")
+        return 0
     if cmd == "pull" and len(argv) == 2:
         notebook = (NOTEBOOKS / Path(argv[1]).name).with_suffix(".ipynb")
         write_source(notebook, notebook.with_suffix(".py"))
