@@ -10,6 +10,8 @@ import os
 
 import torch
 
+from ._checks import ArgumentTypeError, seed as _seed
+
 _TRUE = {"1", "true", "yes", "on"}
 
 
@@ -28,11 +30,13 @@ def static() -> bool:
 
 
 def make_generator(seed: int | torch.Generator | None, device: str | torch.device = "cpu") -> torch.Generator:
-    """A ``torch.Generator`` from a seed (an existing generator is passed through)."""
-    if isinstance(seed, torch.Generator):
+    """A ``torch.Generator`` from a seed (an existing generator is passed through).
+
+    ``seed`` must be an integer or a ``torch.Generator``: None, 1.5, ``True`` or ``"0"`` raise
+    ``TypeError`` (:class:`~bgan_teach._checks.ArgumentTypeError`, also a ``ValueError``).
+    """
+    if isinstance(_seed(seed), torch.Generator):
         return seed
-    if seed is None:
-        raise ValueError("seed must be an int or a torch.Generator (reproducibility); got None")
     gen = torch.Generator(device=device)
     gen.manual_seed(int(seed))
     return gen
@@ -40,7 +44,12 @@ def make_generator(seed: int | torch.Generator | None, device: str | torch.devic
 
 @contextlib.contextmanager
 def seeded(seed: int):
-    """Run a block (e.g. module construction) under a fixed global seed without leaking it."""
+    """Run a block (e.g. module construction) under a fixed global seed without leaking it.
+
+    ``seed`` must be an integer (checked before the block runs; see :func:`make_generator`).
+    """
+    if isinstance(_seed(seed), torch.Generator):
+        raise ArgumentTypeError("seed for seeded() must be an int (it seeds torch's global RNG); got a torch.Generator")
     with torch.random.fork_rng(devices=[]):
         torch.manual_seed(int(seed))
         yield

@@ -9,7 +9,8 @@ import math
 import torch
 import torch.nn.functional as F
 
-from .base import LOG2, Divergence, _outside, _require_domain
+from .._checks import as_tensor
+from .base import LOG2, Divergence, _outside, _require_domain, _safe
 
 __all__ = ["KL", "ReverseKL", "Pearson", "Neyman", "SquaredHellinger", "JensenShannon", "GAN"]
 
@@ -19,28 +20,28 @@ class KL(Divergence):
     f_latex, f_star_latex = r"u \log u", r"e^{t-1}"
     boundary_logit = 1.0
 
-    def f(self, u):
+    def _f(self, u):
         return torch.xlogy(u, u)
 
-    def f_prime(self, u):
+    def _f_prime(self, u):
         return 1 + torch.log(u)
 
-    def f_star(self, t):
+    def _f_star(self, t):
         return torch.exp(t - 1)
 
-    def weight(self, t):
+    def _weight(self, t):
         return torch.exp(t - 1)
 
-    def activation(self, v):
+    def _activation(self, v):
         return v
 
-    def conjugate_of_activation(self, v):
+    def _conjugate_of_activation(self, v):
         return torch.exp(v - 1)
 
-    def log_weight(self, v):
+    def _log_weight(self, v):
         return v - 1
 
-    def logit_from_log_weight(self, log_w):
+    def _logit_from_log_weight(self, log_w):
         return log_w + 1
 
     def _exact(self, p, q):
@@ -52,30 +53,30 @@ class ReverseKL(Divergence):
     f_latex, f_star_latex = r"-\log u", r"-1-\log(-t)"
     domain = "t < 0"
 
-    def f(self, u):
+    def _f(self, u):
         return -torch.log(u)
 
-    def f_prime(self, u):
+    def _f_prime(self, u):
         return -1 / u
 
-    def f_star(self, t):
-        inside = t < 0
-        return _outside(t, inside) + (-1 - torch.log(torch.where(inside, -t, torch.ones_like(t))))
+    def _f_star(self, t):
+        inside = ~(t >= 0)                                      # NaN stays inside: NaN in, NaN out
+        return _outside(t, inside) + (-1 - torch.log(_safe(-t, inside, 1.0)))
 
-    def weight(self, t):
+    def _weight(self, t):
         _require_domain(t, t < 0, self.name, self.domain)
         return -1 / t
 
-    def activation(self, v):
+    def _activation(self, v):
         return -torch.exp(-v)
 
-    def conjugate_of_activation(self, v):
+    def _conjugate_of_activation(self, v):
         return v - 1
 
-    def log_weight(self, v):
+    def _log_weight(self, v):
         return v
 
-    def logit_from_log_weight(self, log_w):
+    def _logit_from_log_weight(self, log_w):
         return log_w
 
     def _exact(self, p, q):
@@ -95,29 +96,31 @@ class Pearson(Divergence):
     name, title = "pearson", "Pearson χ²"
     f_latex, f_star_latex = r"(u-1)^2", r"\tfrac{t^2}{4}+t \;(t\ge -2),\; -1 \;(t<-2)"
 
-    def f(self, u):
+    def _f(self, u):
         return (u - 1) ** 2
 
-    def f_prime(self, u):
+    def _f_prime(self, u):
         return 2 * (u - 1)
 
-    def f_star(self, t):
-        return torch.where(t >= -2, t**2 / 4 + t, -torch.ones_like(t))
+    def _f_star(self, t):
+        quadratic = ~(t < -2)
+        s = _safe(t, quadratic, -2.0)              # below −2 the quadratic branch never sees t: zero gradient, even at −inf
+        return torch.where(quadratic, s**2 / 4 + s, -torch.ones_like(t))
 
-    def weight(self, t):
+    def _weight(self, t):
         return torch.clamp(1 + t / 2, min=0)
 
-    def activation(self, v):
+    def _activation(self, v):
         return v
 
-    def conjugate_of_activation(self, v):
-        return self.f_star(v)
+    def _conjugate_of_activation(self, v):
+        return self._f_star(v)
 
-    def log_weight(self, v):
+    def _log_weight(self, v):
         tiny = torch.finfo(v.dtype).tiny
         return torch.log(torch.clamp(1 + v / 2, min=tiny))   # explicit floor, see class docstring
 
-    def logit_from_log_weight(self, log_w):
+    def _logit_from_log_weight(self, log_w):
         return 2 * torch.expm1(log_w)
 
     def _exact(self, p, q):
@@ -126,36 +129,69 @@ class Pearson(Divergence):
         return torch.where(q > 0, term, torch.where(p > 0, torch.full_like(p, math.inf), torch.zeros_like(p)))
 
 
+def _sign_of_overflowing_difference(plain: torch.Tensor, log_a: torch.Tensor, log_b: torch.Tensor) -> torch.Tensor:
+    r"""``plain`` = $-1 - A + B$ where it is a number; where it is NaN because both $A$ and $B$ overflowed
+    (inf − inf), the correctly signed inf from $\log A$, $\log B$ (float64): $-\infty$ if $A > B$,
+    $+\infty$ if $B > A$, and $-1$ at an exact tie. NaN inputs (NaN logs) stay NaN."""
+    sign = torch.where(log_a > log_b, -math.inf, torch.where(log_b > log_a, math.inf, -1.0))
+    both = torch.isnan(plain) & ~torch.isnan(log_a) & ~torch.isnan(log_b)
+    return torch.where(both, sign.to(plain.dtype), plain)
+
+
 class Neyman(Divergence):
+    r"""Neyman χ². Its activation $1 - e^{-v}$ and conjugate $2 - 2e^{-v/2}$ both tend to $-\infty$ as
+    $v \to -\infty$, so the bound $\mathbb E_P[g] - \mathbb E_Q[f^*(g)] = -1 - A + B$, with
+    $A = \mathbb E_P[e^{-v}]$ and $B = 2\,\mathbb E_Q[e^{-v/2}]$, would be inf − inf = NaN at logits
+    of −1e4. :meth:`bound` and :meth:`weighted_bound` then compare $\log A$ and $\log B$ (log-sum-exp
+    in float64) and return the correctly signed inf (`docs/math.md` §8.17); elsewhere they are unchanged.
+    """
+
     name, title = "neyman", "Neyman χ²"
     f_latex, f_star_latex = r"\frac{(1-u)^2}{u}", r"2-2\sqrt{1-t}"
     domain = "t <= 1"
 
-    def f(self, u):
-        return (1 - u) ** 2 / u
+    def _f(self, u):
+        finite = ~torch.isinf(u)
+        s = _safe(u, finite, 1.0)
+        return torch.where(finite, (1 - s) * ((1 - s) / s), u)    # (1−u)·((1−u)/u): no overflow of (1−u)², f(∞) = ∞
 
-    def f_prime(self, u):
+    def _f_prime(self, u):
         return 1 - u.pow(-2)
 
-    def f_star(self, t):
-        inside = t <= 1
+    def _f_star(self, t):
+        inside = ~(t > 1)
         return _outside(t, inside) + 2 - 2 * torch.sqrt(torch.clamp(1 - t, min=0))
 
-    def weight(self, t):
+    def _weight(self, t):
         _require_domain(t, t <= 1, self.name, self.domain)
         return torch.rsqrt(1 - t)
 
-    def activation(self, v):
+    def _activation(self, v):
         return -torch.expm1(-v)
 
-    def conjugate_of_activation(self, v):
+    def _conjugate_of_activation(self, v):
         return -2 * torch.expm1(-v / 2)
 
-    def log_weight(self, v):
+    def _log_weight(self, v):
         return v / 2
 
-    def logit_from_log_weight(self, log_w):
+    def _logit_from_log_weight(self, log_w):
         return 2 * log_w
+
+    def bound(self, v_real, v_fake) -> torch.Tensor:
+        plain = super().bound(v_real, v_fake)
+        v_real, v_fake = as_tensor(v_real, "v_real").double().flatten(), as_tensor(v_fake, "v_fake").double().flatten()
+        log_a = torch.logsumexp(-v_real, 0) - math.log(v_real.numel())             # log E_P[e^{−v}]
+        log_b = LOG2 + torch.logsumexp(-v_fake / 2, 0) - math.log(v_fake.numel())  # log 2 E_Q[e^{−v/2}]
+        return _sign_of_overflowing_difference(plain, log_a, log_b)
+
+    def weighted_bound(self, v, p, q) -> torch.Tensor:
+        plain = super().weighted_bound(v, p, q)
+        v = as_tensor(v, "v").double()
+        p, q = as_tensor(p, "p").double(), as_tensor(q, "q").double()
+        log_a = torch.logsumexp(torch.where(p > 0, torch.log(p) - v, -math.inf), -1)           # log Σ p e^{−v}
+        log_b = LOG2 + torch.logsumexp(torch.where(q > 0, torch.log(q) - v / 2, -math.inf), -1)  # log 2 Σ q e^{−v/2}
+        return _sign_of_overflowing_difference(plain, log_a, log_b)
 
     def _exact(self, p, q):
         safe_p = torch.where(p > 0, p, torch.ones_like(p))
@@ -168,31 +204,32 @@ class SquaredHellinger(Divergence):
     f_latex, f_star_latex = r"(\sqrt{u}-1)^2", r"\frac{t}{1-t}"
     domain = "t < 1"
 
-    def f(self, u):
+    def _f(self, u):
         return (torch.sqrt(u) - 1) ** 2
 
-    def f_prime(self, u):
+    def _f_prime(self, u):
         return 1 - torch.rsqrt(u)
 
-    def f_star(self, t):
-        inside = t < 1
-        safe = torch.where(inside, t, torch.zeros_like(t))
-        return _outside(t, inside) + safe / (1 - safe)
+    def _f_star(self, t):
+        inside, far = ~(t >= 1), t < -1
+        near = _safe(t, inside & ~far, 0.0)                       # t/(1−t) on [−1, 1)
+        low = _safe(t, far, -2.0)                                 # −1 + 1/(1−t) below −1: −1 at t = −∞, not −∞/∞
+        return _outside(t, inside) + torch.where(far, -1 + 1 / (1 - low), near / (1 - near))
 
-    def weight(self, t):
+    def _weight(self, t):
         _require_domain(t, t < 1, self.name, self.domain)
         return (1 - t).pow(-2)
 
-    def activation(self, v):
+    def _activation(self, v):
         return -torch.expm1(-v)
 
-    def conjugate_of_activation(self, v):
+    def _conjugate_of_activation(self, v):
         return torch.expm1(v)
 
-    def log_weight(self, v):
+    def _log_weight(self, v):
         return 2 * v
 
-    def logit_from_log_weight(self, log_w):
+    def _logit_from_log_weight(self, log_w):
         return log_w / 2
 
     def _exact(self, p, q):
@@ -207,31 +244,33 @@ class JensenShannon(Divergence):
     f_star_latex = r"-\log(2-e^t)"
     domain = "t < log 2"
 
-    def f(self, u):
-        return torch.xlogy(u, u) - torch.xlogy(u + 1, (u + 1) / 2)
+    def _f(self, u):
+        finite = ~torch.isinf(u)
+        s = _safe(u, finite, 1.0)
+        return torch.where(finite, GAN._f(self, s) + (s + 1) * LOG2, u)     # f_GAN(u) + (u + 1) log 2; f(∞) = ∞
 
-    def f_prime(self, u):
-        return torch.log(2 * u) - torch.log1p(u)
+    def _f_prime(self, u):
+        return GAN._f_prime(self, u) + LOG2
 
-    def f_star(self, t):
-        inside = t < LOG2
+    def _f_star(self, t):
+        inside = ~(t >= LOG2)
         safe = torch.where(inside, t, torch.zeros_like(t))
         return _outside(t, inside) - torch.log(2 - torch.exp(safe))
 
-    def weight(self, t):
+    def _weight(self, t):
         _require_domain(t, t < LOG2, self.name, self.domain)
         return torch.exp(t) / (2 - torch.exp(t))
 
-    def activation(self, v):
+    def _activation(self, v):
         return LOG2 - F.softplus(-v)
 
-    def conjugate_of_activation(self, v):
+    def _conjugate_of_activation(self, v):
         return F.softplus(v) - LOG2
 
-    def log_weight(self, v):
+    def _log_weight(self, v):
         return v
 
-    def logit_from_log_weight(self, log_w):
+    def _logit_from_log_weight(self, log_w):
         return log_w
 
     def _exact(self, p, q):
@@ -247,31 +286,38 @@ class GAN(Divergence):
     f_star_latex = r"-\log(1-e^t)"
     domain = "t < 0"
 
-    def f(self, u):
-        return torch.xlogy(u, u) - torch.xlogy(u + 1, u + 1)
+    def _f(self, u):
+        small = u <= 1                                            # NaN goes to the large branch: NaN out
+        s, big = _safe(u, small, 0.0), _safe(u, ~small, 2.0)
+        near = torch.xlogy(s, s) - torch.xlogy(s + 1, s + 1)
+        far = -big * torch.log1p(1 / big) - torch.log1p(big)     # = u log(u/(u+1)) − log(u+1): u log u never formed
+        far = torch.where(torch.isinf(big), -big, far)            # f(∞) = −∞ (f(u) ≈ −1 − log u)
+        return torch.where(small, near, far)
 
-    def f_prime(self, u):
-        return torch.log(u) - torch.log1p(u)
+    def _f_prime(self, u):
+        small = u < 1
+        s, big = _safe(u, small, 0.5), _safe(u, ~small, 2.0)
+        return torch.where(small, torch.log(s) - torch.log1p(s), -torch.log1p(1 / big))   # f'(∞) = 0, not ∞ − ∞
 
-    def f_star(self, t):
-        inside = t < 0
+    def _f_star(self, t):
+        inside = ~(t >= 0)
         safe = torch.where(inside, t, -torch.ones_like(t))
         return _outside(t, inside) - torch.log(-torch.expm1(safe))
 
-    def weight(self, t):
+    def _weight(self, t):
         _require_domain(t, t < 0, self.name, self.domain)
         return -torch.exp(t) / torch.expm1(t)
 
-    def activation(self, v):
+    def _activation(self, v):
         return -F.softplus(-v)        # log σ(v), never log(sigmoid(v)) in two steps
 
-    def conjugate_of_activation(self, v):
+    def _conjugate_of_activation(self, v):
         return F.softplus(v)          # −log(1 − σ(v))
 
-    def log_weight(self, v):
+    def _log_weight(self, v):
         return v                      # log D − log(1 − D) ≡ v
 
-    def logit_from_log_weight(self, log_w):
+    def _logit_from_log_weight(self, log_w):
         return log_w
 
     def _exact(self, p, q):
