@@ -67,20 +67,57 @@ def check_generator(module, num_positions: int, num_categories: int) -> None:
 
 
 def one_hot(x: torch.Tensor, num_categories: int, dtype=torch.float32) -> torch.Tensor:
-    """LongTensor (..., D) → float one-hot (..., D, K)."""
-    return F.one_hot(x, num_categories).to(dtype)
+    """LongTensor (..., D) → float one-hot (..., D, K).
+
+    Rows of the identity picked by index: the same 0/1 values as ``F.one_hot(x, K).to(dtype)``, written
+    once in ``dtype`` (about 3× faster on the trainer's (M·B, D) samples than building int64 and casting).
+    """
+    return F.embedding(x, torch.eye(num_categories, dtype=dtype, device=x.device))
+
+
+FEW_CATEGORIES = 4        # up to this K, sample_categorical inverts the CDF itself (faster than multinomial)
 
 
 def sample_categorical(logits: torch.Tensor, m: int | None = None,
                        generator: torch.Generator | None = None) -> torch.Tensor:
-    """Draw from logits (B, D, K) without gradient: (B, D) if ``m`` is None, else (m, B, D)."""
+    r"""Draw from logits (B, D, K) without gradient: (B, D) if ``m`` is None, else (m, B, D).
+
+    ``torch.multinomial(softmax(logits), m, replacement=True)`` on the B·D rows. On the CPU, for
+    $K \le$ ``FEW_CATEGORIES`` and $m \ge 2$, the same draws are made without it (:func:`_inverse_cdf`):
+    the same uniforms from ``generator`` in the same order, compared with the same float cumulative
+    sums, so the samples (and the generator's state afterwards) equal multinomial's bit for bit,
+    at about half the cost for K = 2 (tests/test_training_speed_parity.py checks the equality).
+    """
     batch, positions, k = logits.shape
     with torch.no_grad():
         probs = torch.softmax(logits.detach(), -1).reshape(-1, k)       # (B·D, K)
-        draws = torch.multinomial(probs, 1 if m is None else m, replacement=True, generator=generator)
+        if m is not None and m >= 2 and k <= FEW_CATEGORIES and probs.device.type == "cpu":
+            draws = _inverse_cdf(probs, m, generator)                   # (B·D, m)
+        else:
+            draws = torch.multinomial(probs, 1 if m is None else m, replacement=True, generator=generator)
     if m is None:
         return draws.view(batch, positions)
     return draws.view(batch, positions, m).permute(2, 0, 1).contiguous()       # (m, B, D)
+
+
+def _inverse_cdf(probs: torch.Tensor, m: int, generator: torch.Generator | None) -> torch.Tensor:
+    r"""m draws per row of probs (N, K) by inverting the CDF, exactly as ATen's CPU multinomial kernel does.
+
+    That kernel (with replacement, m ≥ 2) accumulates $c_j = \sum_{i\le j} p_i$ in the probabilities'
+    dtype, divides by $c_{K-1}$, draws $u\sim\mathcal U[0,1)$ in float64, row by row and m per row,
+    and returns the first $j$ with $c_j \ge u$, i.e. $\#\{j < K-1 : c_j < u\}$. (N, K) → (N, m).
+    """
+    cumulative = [probs[:, 0]]                                          # (N,) each, summed left to right
+    for j in range(1, probs.shape[1]):
+        cumulative.append(cumulative[-1] + probs[:, j])
+    total = cumulative[-1]
+    if not bool(torch.isfinite(total).all()):
+        raise ValueError("logits must be finite: their softmax has NaN entries (a NaN or +inf logit)")
+    u = torch.rand(probs.shape[0], m, dtype=torch.float64, generator=generator)     # (N, m)
+    draws = (u > (cumulative[0] / total).unsqueeze(1)).long()
+    for c in cumulative[1:-1]:
+        draws += u > (c / total).unsqueeze(1)
+    return draws
 
 
 def categorical_log_prob(logits: torch.Tensor, x: torch.Tensor) -> torch.Tensor:
