@@ -19,7 +19,8 @@ import math
 
 import torch
 
-from ._checks import as_tensor
+from ._checks import ArgumentTypeError, as_tensor, boolean, choice, integer, non_negative_float, positive_float
+from .config import make_generator
 
 __all__ = [
     "NORMALIZATIONS",
@@ -36,11 +37,18 @@ __all__ = [
 NORMALIZATIONS = ("per_z", "global")
 
 
-def _pair(log_w, log_g) -> tuple[torch.Tensor, torch.Tensor]:
+def _samples_by_z(log_w) -> torch.Tensor:
+    """``log_w`` as a floating (M, B) tensor with M >= 1 samples per z and B >= 1 noise vectors."""
     log_w = as_tensor(log_w, "log_w")
+    if log_w.ndim != 2 or 0 in log_w.shape:
+        raise ValueError(f"log_w must have shape (M, B) with M >= 1 samples per z and B >= 1 noise vectors; "
+                         f"got {tuple(log_w.shape)}")
+    return log_w
+
+
+def _pair(log_w, log_g) -> tuple[torch.Tensor, torch.Tensor]:
+    log_w = _samples_by_z(log_w)
     log_g = as_tensor(log_g, "log_g")
-    if log_w.ndim != 2:
-        raise ValueError(f"log_w must have shape (M, B); got {tuple(log_w.shape)}")
     if log_w.shape != log_g.shape:
         raise ValueError(f"log_w and log_g must have the same shape (M, B); got {tuple(log_w.shape)} and {tuple(log_g.shape)}")
     return log_w.detach().to(log_g.dtype), log_g
@@ -54,9 +62,8 @@ def normalized_weights(log_w, normalization: str = "per_z") -> torch.Tensor:
     multiplied by B, so the whole batch sums to B exactly as the per-z weights do. The loss then has
     the same scale under both options (a learning rate tuned for one suits the other).
     """
-    if normalization not in NORMALIZATIONS:
-        raise ValueError(f"normalization must be one of {NORMALIZATIONS}; got {normalization!r}")
-    log_w = as_tensor(log_w, "log_w").detach()
+    choice(normalization, NORMALIZATIONS, "normalization")
+    log_w = _samples_by_z(log_w).detach()
     if normalization == "per_z":
         return torch.softmax(log_w, dim=0)                               # (M, B), columns sum to 1
     batch = log_w.shape[-1]
@@ -92,15 +99,22 @@ def reinforce_generator_loss(log_w, log_g, baseline) -> torch.Tensor:
     estimate of the expectation), so the step size does not grow with M.
     """
     log_w, log_g = _pair(log_w, log_g)
-    baseline = torch.as_tensor(baseline, dtype=log_g.dtype, device=log_g.device).detach()
+    baseline = as_tensor(baseline, "baseline").to(device=log_g.device, dtype=log_g.dtype).detach()
+    try:
+        fits = torch.broadcast_shapes(baseline.shape, log_w.shape) == log_w.shape
+    except RuntimeError:
+        fits = False
+    if not fits:
+        raise ValueError(f"baseline must broadcast to log_w's (M, B) = {tuple(log_w.shape)} (a scalar, (B,) or (M, B)); "
+                         f"got shape {tuple(baseline.shape)}")
     reward = log_w - baseline                                   # (M, B), no gradient
     return -(reward * log_g).mean()
 
 
 def _at_least_two_samples(log_w: torch.Tensor) -> int:
-    if log_w.ndim != 2 or log_w.shape[0] < 2:
+    if log_w.ndim != 2 or log_w.shape[0] < 2 or log_w.shape[1] < 1:
         raise ValueError(f"log_w must have shape (M, B) with M >= 2 samples per z on dim 0 for the leave-one-out "
-                         f"baseline (with M = 1 there is no other sample); got shape {tuple(log_w.shape)}")
+                         f"baseline (with M = 1 there is no other sample) and B >= 1; got shape {tuple(log_w.shape)}")
     return log_w.shape[0]
 
 
@@ -135,8 +149,25 @@ def reinforce_loo_generator_loss(log_w, log_g) -> torch.Tensor:
     return -(advantage * log_g).sum(0).mean() / (m - 1)
 
 
-def gumbel_noise(shape, generator: torch.Generator | None = None, dtype=torch.float32, device="cpu") -> torch.Tensor:
-    r"""Standard Gumbel noise $-\log(-\log U)$, $U\sim\mathcal U(0,1)$, from an explicit generator."""
+def _floating_dtype(dtype) -> torch.dtype:
+    if not isinstance(dtype, torch.dtype) or not dtype.is_floating_point:
+        raise ArgumentTypeError(f"dtype must be a floating torch dtype (torch.float32, torch.float64, ...); got {dtype!r}")
+    return dtype
+
+
+def _shape(shape) -> tuple[int, ...]:
+    shape = (shape,) if not isinstance(shape, (tuple, list, torch.Size)) else tuple(shape)
+    return tuple(integer(s, "shape entry", minimum=0) for s in shape)
+
+
+def gumbel_noise(shape, generator: torch.Generator | int | None = None, dtype=torch.float32,
+                 device="cpu") -> torch.Tensor:
+    r"""Standard Gumbel noise $-\log(-\log U)$, $U\sim\mathcal U(0,1)$, from an explicit generator.
+
+    ``generator``: a ``torch.Generator``, an int seed, or None (torch's global RNG). ``dtype`` must be floating.
+    """
+    dtype, shape = _floating_dtype(dtype), _shape(shape)
+    generator = None if generator is None else make_generator(generator)
     tiny = torch.finfo(dtype).tiny
     u = torch.rand(shape, generator=generator, dtype=dtype, device=device).clamp_min(tiny)
     return -torch.log((-torch.log(u)).clamp_min(tiny))
@@ -153,8 +184,10 @@ def gumbel_softmax(logits: torch.Tensor, tau: float = 1.0, hard: bool = True,
     docs/math.md §5.7 (Jang, Gu, Poole 2017, https://arxiv.org/abs/1611.01144; Maddison, Mnih, Teh 2017,
     https://arxiv.org/abs/1611.00712).
     """
-    if not tau > 0:
-        raise ValueError(f"tau must be positive; got {tau}")
+    tau, hard = positive_float(tau, "tau"), boolean(hard, "hard")
+    logits = as_tensor(logits, "logits")
+    if logits.ndim == 0 or logits.shape[-1] == 0:
+        raise ValueError(f"logits must have a non-empty last axis (the categories); got shape {tuple(logits.shape)}")
     noise = gumbel_noise(logits.shape, generator, logits.dtype, logits.device)
     soft = torch.softmax((logits + noise) / tau, dim=-1)
     if not hard:
@@ -172,4 +205,6 @@ def gumbel_temperature(step: int, start: float = 3.0, rate: float = 1e-3, floor:
     is ours (the authors multiply τ by $e^{-\text{rate}\cdot\text{step}}$ every ``anneal_interval``
     steps instead). With the defaults the floor is reached at step ⌈ln 6 / rate⌉ = 1792.
     """
+    step = integer(step, "step", minimum=0)
+    start, rate, floor = positive_float(start, "start"), non_negative_float(rate, "rate"), positive_float(floor, "floor")
     return max(start * math.exp(-rate * step), floor)

@@ -19,8 +19,8 @@ from typing import Callable
 
 import torch
 
-from ._checks import table_entry
-from .divergences import Divergence
+from ._checks import as_tensor, non_empty, table_entry
+from .divergences import Divergence, get
 
 __all__ = ["GeneratorLoss", "GENERATOR_LOSSES", "get_generator_loss", "generator_loss_names"]
 
@@ -36,15 +36,17 @@ class GeneratorLoss:
     needs_log_z: bool
     per_sample: Callable[[Divergence, torch.Tensor, torch.Tensor | None], torch.Tensor]
 
-    def mean(self, divergence: Divergence, v_fake: torch.Tensor, log_z=None) -> torch.Tensor:
-        """The generator objective: ℓ averaged over the samples (scalar)."""
+    def mean(self, divergence: str | Divergence, v_fake, log_z=None) -> torch.Tensor:
+        """The generator objective: ℓ averaged over the samples (scalar); ``v_fake`` must be non-empty."""
+        div = get(divergence)
         if self.needs_log_z and log_z is None:
             raise ValueError(f"generator_loss {self.name!r} needs log_z (an estimate of log Z); got None")
-        return self.per_sample(divergence, v_fake, log_z).mean()
+        v_fake = non_empty(as_tensor(v_fake, "v_fake"), "v_fake")
+        return self.per_sample(div, v_fake, log_z).mean()
 
 
 def _shifted(log_w: torch.Tensor, log_z) -> torch.Tensor:
-    return log_w - torch.as_tensor(log_z, dtype=log_w.dtype, device=log_w.device).detach()
+    return log_w - as_tensor(log_z, "log_z").to(device=log_w.device, dtype=log_w.dtype).detach()
 
 
 def _boundary_seeking(div, v, log_z=None):

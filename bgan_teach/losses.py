@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import torch
 
-from ._checks import as_tensor
+from ._checks import as_tensor, in_interval, non_empty
 from .divergences import Divergence, get
 
 __all__ = [
@@ -25,6 +25,11 @@ __all__ = [
     "gradient_penalty",
     "ema",
 ]
+
+
+def _fake(v_fake) -> torch.Tensor:
+    """Critic outputs on generated samples: a non-empty floating tensor (the losses are means over them)."""
+    return non_empty(as_tensor(v_fake, "v_fake"), "v_fake")
 
 
 def discriminator_loss(divergence: str | Divergence, v_real, v_fake) -> torch.Tensor:
@@ -45,10 +50,11 @@ def boundary_seeking_loss(divergence: str | Divergence, v_fake, log_z=None) -> t
 
     NOTE(deviation): the authors' code uses mean $v^2$ without the ½; same minimiser, half the gradient.
     """
-    v_fake = as_tensor(v_fake, "v_fake")
-    log_w = get(divergence).log_weight(v_fake)
+    div = get(divergence)
+    v_fake = _fake(v_fake)
+    log_w = div.log_weight(v_fake)
     if log_z is not None:
-        log_w = log_w - torch.as_tensor(log_z, dtype=log_w.dtype, device=log_w.device).detach()
+        log_w = log_w - as_tensor(log_z, "log_z").to(device=log_w.device, dtype=log_w.dtype).detach()
     return 0.5 * log_w.pow(2).mean()
 
 
@@ -57,7 +63,8 @@ def non_saturating_loss(divergence: str | Divergence, v_fake) -> torch.Tensor:
 
     Its gradient never vanishes on the data side of the boundary: it pushes samples past it.
     """
-    return -get(divergence).activation(as_tensor(v_fake, "v_fake")).mean()
+    div = get(divergence)
+    return -div.activation(_fake(v_fake)).mean()
 
 
 def minimax_loss(divergence: str | Divergence, v_fake) -> torch.Tensor:
@@ -66,7 +73,8 @@ def minimax_loss(divergence: str | Divergence, v_fake) -> torch.Tensor:
     Saturates (zero gradient) where the critic confidently rejects samples; see `docs/math.md` §6.1 for
     why minimising the bound collapses samples onto the critic's maximum.
     """
-    return -get(divergence).conjugate_of_activation(as_tensor(v_fake, "v_fake")).mean()
+    div = get(divergence)
+    return -div.conjugate_of_activation(_fake(v_fake)).mean()
 
 
 def gradient_penalty(critic, x: torch.Tensor) -> torch.Tensor:
@@ -77,6 +85,11 @@ def gradient_penalty(critic, x: torch.Tensor) -> torch.Tensor:
     ``x`` must be a floating tensor (one-hot or relaxed inputs for discrete data). Returns a scalar
     with a graph, so it can be added to the critic loss.
     """
+    if not callable(critic):
+        raise TypeError(f"critic must be a module or function mapping x to raw outputs; got {type(critic).__name__}")
+    x = non_empty(as_tensor(x, "x"), "x")
+    if x.ndim < 2:
+        raise ValueError(f"x must have shape (N, ...) with a feature axis; got {tuple(x.shape)}")
     x = x.detach().requires_grad_(True)
     v = critic(x)
     (grad,) = torch.autograd.grad(v.sum(), x, create_graph=True)
@@ -85,9 +98,8 @@ def gradient_penalty(critic, x: torch.Tensor) -> torch.Tensor:
 
 def ema(old: torch.Tensor | float | None, new: torch.Tensor | float, gamma: float) -> torch.Tensor:
     r"""Exponential moving average $\gamma\,\mathrm{old} + (1-\gamma)\,\mathrm{new}$, detached; ``old=None`` starts it."""
-    if not 0.0 <= gamma < 1.0:
-        raise ValueError(f"gamma must be in [0, 1); got {gamma}")
-    new = torch.as_tensor(new).detach()
+    gamma = in_interval(gamma, "gamma", 0.0, 1.0, "[)")
+    new = as_tensor(new, "new").detach()
     if old is None:
         return new
-    return gamma * torch.as_tensor(old).detach() + (1 - gamma) * new
+    return gamma * as_tensor(old, "old").detach() + (1 - gamma) * new

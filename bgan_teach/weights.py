@@ -16,7 +16,7 @@ import math
 
 import torch
 
-from ._checks import as_tensor, dim_in_range
+from ._checks import as_tensor, dim_in_range, non_empty
 
 __all__ = [
     "normalized",
@@ -30,12 +30,18 @@ __all__ = [
 ]
 
 
-def _check_log_w(log_w, dim: int | None = None) -> torch.Tensor:
-    log_w = as_tensor(log_w, "log_w")
+def _check_log_w(log_w, dim: int | None = None, normalising: bool = True) -> torch.Tensor:
+    """``log_w`` as a non-empty floating tensor without NaN or +inf; when ``normalising``, with at least one
+    weight > 0 along ``dim`` (anywhere if ``dim`` is None): normalising weights that are all zero is 0/0."""
+    log_w = non_empty(as_tensor(log_w, "log_w"), "log_w")
     if dim is not None:
         dim_in_range(log_w, dim, "log_w")
     if torch.isnan(log_w).any() or (log_w == math.inf).any():
         raise ValueError("log_w must not contain NaN or +inf (use raw critic outputs, not exp/sigmoid)")
+    all_zero = torch.isneginf(log_w).all() if dim is None else torch.isneginf(log_w).all(dim).any()
+    if normalising and all_zero:
+        where = "" if dim is None else f" along dim={dim}"
+        raise ValueError(f"log_w is -inf everywhere{where} (every weight 0): the normalised weights are 0/0")
     return log_w
 
 
@@ -56,8 +62,11 @@ def normalized(log_w, dim: int = 0) -> torch.Tensor:
 
 
 def log_partition(log_w, dim: int = 0) -> torch.Tensor:
-    r"""Monte Carlo $\log\hat\alpha = \mathrm{LSE}_{dim}(\log w) - \log M$ (per-z partition). (M, B) -> (B,)."""
-    log_w = _check_log_w(log_w, dim)
+    r"""Monte Carlo $\log\hat\alpha = \mathrm{LSE}_{dim}(\log w) - \log M$ (per-z partition). (M, B) -> (B,).
+
+    A column whose weights are all 0 (log w = −inf) has $\log\hat\alpha = -\infty$, exactly.
+    """
+    log_w = _check_log_w(log_w, dim, normalising=False)
     return torch.logsumexp(log_w, dim=dim) - math.log(log_w.shape[dim])
 
 
@@ -66,10 +75,10 @@ def effective_sample_size(w_tilde, dim: int = 0) -> torch.Tensor:
 
     1 when one sample carries all the weight, M when the weights are uniform.
     """
-    w_tilde = as_tensor(w_tilde, "w_tilde")
+    w_tilde = non_empty(as_tensor(w_tilde, "w_tilde"), "w_tilde")
     dim_in_range(w_tilde, dim, "w_tilde")
-    if (w_tilde < 0).any():
-        raise ValueError("w_tilde must be non-negative (normalised weights)")
+    if not torch.isfinite(w_tilde).all() or (w_tilde < 0).any():
+        raise ValueError("w_tilde must be non-negative and finite (normalised weights)")
     total = w_tilde.sum(dim)
     if not torch.allclose(total, torch.ones_like(total), atol=1e-4):
         raise ValueError(f"w_tilde must sum to 1 along dim={dim}; got sums like {total.flatten()[:3].tolist()}")
@@ -94,7 +103,7 @@ def normalized_global(log_w) -> torch.Tensor:
 
 def log_partition_global(log_w) -> torch.Tensor:
     r"""$\log\hat\beta = \mathrm{LSE}_{\text{all}}(\log w) - \log(\text{number of samples})$ (a scalar)."""
-    log_w = _check_log_w(log_w)
+    log_w = _check_log_w(log_w, normalising=False)
     return torch.logsumexp(log_w.flatten(), dim=0) - math.log(log_w.numel())
 
 
@@ -107,6 +116,9 @@ def reweighted_density(log_w, q) -> torch.Tensor:
     q = as_tensor(q, "q").to(log_w.dtype)
     if q.shape != log_w.shape:
         raise ValueError(f"log_w and q must have the same shape; got {tuple(log_w.shape)} and {tuple(q.shape)}")
-    if (q < 0).any():
-        raise ValueError("q must be non-negative")
-    return torch.softmax(log_w + torch.log(q), dim=-1)
+    if not torch.isfinite(q).all() or (q < 0).any():
+        raise ValueError("q must be non-negative and finite")
+    log_mass = log_w + torch.log(q)                                       # log (w q), -inf where q = 0
+    if torch.isneginf(log_mass).all(-1).any():
+        raise ValueError("w·q is 0 on the whole support (q = 0 wherever w > 0): beta = 0, p~ is undefined")
+    return torch.softmax(log_mass, dim=-1)

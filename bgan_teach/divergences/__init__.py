@@ -14,7 +14,10 @@ the **importance weight** that BGAN uses to reweight generator samples.
 
 A critic network outputs a raw value $v\in\mathbb{R}$; the f-GAN output activation $g_f$ maps it into
 $\mathrm{dom} f^*$: $T = g_f(v)$ (Nowozin et al. 2016, Table 2). Every method that starts from $v$ is
-written in closed form on $v$ (``softplus``, ``expm1``) so that logits of $\pm 10^4$ stay finite.
+written in closed form on $v$ (``softplus``, ``expm1``): log weights stay finite at logits of $\pm 10^4$,
+and every method is finite wherever its exact value is. Where the exact value overflows the float range
+the answer is the correctly signed inf, e.g. KL's $f^*(g(v)) = e^{v-1}$ at $v = 10^4$ is $+\infty$ and
+Neyman's bound at $v = -10^4$ is $-\infty$ (`docs/math.md` §8.17).
 
 Convention (`docs/math.md` §7.1-7.2): the f-GAN table signs. Some public code uses $v \mapsto -v$ for reverse KL
 and Hellinger, which flips the weights; here $\log w = v$ for GAN, JS and reverse KL, $v-1$ for KL,
