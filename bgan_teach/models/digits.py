@@ -17,7 +17,8 @@ from __future__ import annotations
 import torch
 from torch import nn
 
-from .categorical import CategoricalSampling
+from .._checks import as_tensor, positive_int, shape
+from .categorical import CategoricalSampling, _like_module, _noise, _rng
 
 SIDE = 8
 NUM_PIXELS = SIDE * SIDE
@@ -27,13 +28,12 @@ __all__ = ["DigitConvCritic", "DigitConvGenerator", "to_image", "from_image"]
 
 def _check(**sizes) -> None:
     for name, value in sizes.items():
-        low = 2 if name == "num_categories" else 1
-        if isinstance(value, bool) or not isinstance(value, int) or value < low:
-            raise ValueError(f"{name} must be an integer >= {low}; got {value!r}")
+        positive_int(value, name, 2 if name == "num_categories" else 1)
 
 
 def to_image(x: torch.Tensor) -> torch.Tensor:
     """(N, 64, K) per-pixel vectors → (N, K, 8, 8) channels-first images."""
+    x = as_tensor(x, "x")
     if x.ndim != 3 or x.shape[1] != NUM_PIXELS:
         raise ValueError(f"x must have shape (N, 64, K); got {tuple(x.shape)}")
     return x.transpose(1, 2).reshape(len(x), x.shape[2], SIDE, SIDE)
@@ -41,6 +41,7 @@ def to_image(x: torch.Tensor) -> torch.Tensor:
 
 def from_image(x: torch.Tensor) -> torch.Tensor:
     """(N, K, 8, 8) → (N, 64, K): the inverse of :func:`to_image`."""
+    x = shape(as_tensor(x, "x"), "x", (None, None, SIDE, SIDE), "(N, K, 8, 8)")
     return x.flatten(2).transpose(1, 2)
 
 
@@ -60,9 +61,8 @@ class DigitConvCritic(nn.Module):
         )
 
     def forward(self, x: torch.Tensor) -> torch.Tensor:
-        if x.ndim != 3 or x.shape[1:] != (NUM_PIXELS, self.num_categories):
-            raise ValueError(f"x must have shape (N, 64, {self.num_categories}); got {tuple(x.shape)}")
-        return self.net(to_image(x)).squeeze(-1)                                    # (N,)
+        x = shape(as_tensor(x, "x"), "x", (None, NUM_PIXELS, self.num_categories), f"(N, 64, {self.num_categories})")
+        return self.net(to_image(_like_module(x, self, "x"))).squeeze(-1)                                    # (N,)
 
 
 class DigitConvGenerator(CategoricalSampling, nn.Module):
@@ -82,10 +82,11 @@ class DigitConvGenerator(CategoricalSampling, nn.Module):
         self.channels = c
 
     def noise(self, n: int, generator: torch.Generator | None = None) -> torch.Tensor:
-        """z ~ Uniform[0, 1)^noise_dim, shape (n, noise_dim), as in the authors' code."""
-        device = next(self.parameters()).device
-        return torch.rand(n, self.noise_dim, generator=generator, device=device)
+        """z ~ Uniform[0, 1)^noise_dim, shape (n, noise_dim), as in the authors' code (in the weights' dtype)."""
+        n, generator, weight = positive_int(n, "n"), _rng(generator), next(self.parameters())
+        return torch.rand(n, self.noise_dim, generator=generator, device=weight.device, dtype=weight.dtype)
 
     def forward(self, z: torch.Tensor) -> torch.Tensor:
+        z = _noise(self, z)
         h = self.dense(z).view(len(z), self.channels, 4, 4)                         # (N, c, 4, 4)
         return from_image(self.conv(h))                                             # (N, 64, K)

@@ -23,15 +23,15 @@ from __future__ import annotations
 import torch
 from torch import nn
 
+from .._checks import as_tensor, integer, positive_int, shape
 from ..config import make_generator, seeded
+from .categorical import _like_module
 
 __all__ = ["SequenceGenerator", "SequenceCritic", "sample_sequences"]
 
 
 def _check_int(value, name: str, minimum: int = 1) -> int:
-    if isinstance(value, bool) or not isinstance(value, int) or value < minimum:
-        raise ValueError(f"{name} must be an integer >= {minimum}; got {value!r}")
-    return value
+    return integer(value, name, minimum=minimum)
 
 
 class _Residual(nn.Module):
@@ -69,9 +69,12 @@ class SequenceGenerator(nn.Module):
         ``generator``: a ``torch.Generator``, a seed, or None for torch's global RNG.
         """
         gen = None if generator is None else make_generator(generator)     # None: the global RNG
-        return torch.rand(_check_int(n, "n"), self.noise_dim, generator=gen, device=self.dense.weight.device)
+        weight = self.dense.weight
+        return torch.rand(_check_int(n, "n"), self.noise_dim, generator=gen, device=weight.device, dtype=weight.dtype)
 
     def forward(self, z: torch.Tensor) -> torch.Tensor:
+        z = _like_module(shape(as_tensor(z, "z"), "z", (None, self.noise_dim), f"(B, noise_dim) = (B, {self.noise_dim})"),
+                          self, "z")
         h = self.dense(2 * z - 1).view(z.shape[0], self.width, self.num_positions)   # (B, C, L)
         h = torch.relu(self.blocks(h))
         return self.out(h).transpose(1, 2)                                    # (B, L, K) logits
@@ -93,9 +96,11 @@ class SequenceCritic(nn.Module):
             self.head = nn.Linear(width * num_positions, 1)
 
     def forward(self, x: torch.Tensor) -> torch.Tensor:
+        x = as_tensor(x, "x")
         if x.ndim != 3 or x.shape[1:] != (self.num_positions, self.num_categories):
             raise ValueError(f"x must have shape (N, {self.num_positions}, {self.num_categories}) (one-hot); "
                              f"got {tuple(x.shape)}")
+        x = _like_module(x, self, "x")
         h = self.blocks(self.embed(x.transpose(1, 2)))                        # (N, C, L)
         return self.head(nn.functional.leaky_relu(h, 0.2).flatten(1)).squeeze(-1)   # (N,)
 
@@ -104,9 +109,13 @@ class SequenceCritic(nn.Module):
 def sample_sequences(generator: nn.Module, n: int, seed: int | torch.Generator = 0,
                      z: torch.Tensor | None = None) -> torch.Tensor:
     """Draw one sequence per z from g(x|z): LongTensor (n, L). ``z`` (n, noise_dim) overrides fresh noise."""
-    gen = make_generator(seed)
+    if not isinstance(generator, nn.Module) or not hasattr(generator, "noise"):
+        raise TypeError(f"generator must be a sequence generator module (with .noise); got {type(generator).__name__}")
+    n, gen = positive_int(n, "n"), make_generator(seed)
     if z is None:
         z = generator.noise(n, gen)
+    elif as_tensor(z, "z").shape[:1] != (n,):
+        raise ValueError(f"z must hold n = {n} noise vectors, shape (n, noise_dim); got {tuple(as_tensor(z, 'z').shape)}")
     logits = generator(z)                                                     # (n, L, K)
     probs = torch.softmax(logits.double(), -1).flatten(0, 1)                  # (n·L, K)
     return torch.multinomial(probs, 1, generator=gen).view(logits.shape[:2])

@@ -8,6 +8,8 @@ from __future__ import annotations
 import torch
 from torch import nn
 
+from .._checks import positive_int
+
 __all__ = ["TableCritic", "PositionMLPCritic", "PositionLinearCritic", "CRITICS"]
 F64 = torch.float64
 
@@ -17,7 +19,7 @@ class TableCritic(nn.Module):
 
     def __init__(self, k: int) -> None:
         super().__init__()
-        self.v = nn.Parameter(torch.zeros(k, dtype=F64))
+        self.v = nn.Parameter(torch.zeros(positive_int(k, "k"), dtype=F64))
 
     def forward(self) -> torch.Tensor:
         return self.v                                        # (K,)
@@ -28,6 +30,7 @@ class PositionMLPCritic(nn.Module):
 
     def __init__(self, k: int, hidden: int = 32) -> None:
         super().__init__()
+        k, hidden = positive_int(k, "k"), positive_int(hidden, "hidden")
         self.register_buffer("position", torch.linspace(-1, 1, k, dtype=F64)[:, None])   # (K, 1)
         self.net = nn.Sequential(nn.Linear(1, hidden), nn.Tanh(), nn.Linear(hidden, hidden), nn.Tanh(),
                                  nn.Linear(hidden, 1)).to(F64)
