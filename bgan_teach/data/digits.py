@@ -9,6 +9,8 @@ from functools import lru_cache
 import numpy as np
 import torch
 
+from .._checks import integer
+
 NUM_LEVELS = 17  # grey levels 0..16 in load_digits
 
 
@@ -27,8 +29,7 @@ def digit_labels() -> torch.Tensor:
 
 def digits_binarized(threshold: int = 8) -> torch.Tensor:
     """Pixels ≥ ``threshold`` (of 16) → 1, else 0. LongTensor (1797, 64), K = 2."""
-    if not 1 <= threshold <= 16:
-        raise ValueError(f"threshold must be in 1..16; got {threshold}")
+    threshold = integer(threshold, "threshold", 1, 16)
     return torch.from_numpy((_raw()[0] >= threshold).astype(np.int64))
 
 
@@ -37,8 +38,7 @@ def digits_quantized(levels: int = 4) -> torch.Tensor:
 
     ``levels=17`` returns the raw data unchanged.
     """
-    if not 2 <= levels <= NUM_LEVELS:
-        raise ValueError(f"levels must be in 2..{NUM_LEVELS}; got {levels}")
+    levels = integer(levels, "levels", 2, NUM_LEVELS)
     raw = _raw()[0]
     if levels == NUM_LEVELS:
         return torch.from_numpy(raw.copy())

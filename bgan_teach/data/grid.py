@@ -18,7 +18,12 @@ import math
 
 import torch
 
+from .._checks import as_tensor, integer, non_negative_float, positive_float
+from ..config import make_generator
+
 __all__ = ["RingGrid", "ring_grid", "reference_variants"]
+
+MIN_MASS_ON_GRID = 1e-6      # below this share of the mixture on the grid, RingGrid refuses (the table is mostly tails)
 
 
 def _cdf(t: torch.Tensor) -> torch.Tensor:
@@ -34,20 +39,16 @@ class RingGrid:
 
     def __init__(self, size: int = 32, modes: int = 8, radius: float = 2.0, sigma: float = 0.2,
                  extent: float = 3.0, weights=None):
-        if isinstance(size, bool) or not isinstance(size, int) or size < 2:
-            raise ValueError(f"size must be an integer >= 2; got {size!r}")
-        if isinstance(modes, bool) or not isinstance(modes, int) or modes < 1:
-            raise ValueError(f"modes must be a positive integer; got {modes!r}")
-        for name, value, low in (("radius", radius, 0.0), ("sigma", sigma, 1e-300), ("extent", extent, 1e-300)):
-            if isinstance(value, bool) or not isinstance(value, (int, float)) or not low <= value < math.inf:
-                raise ValueError(f"{name} must be a finite number {'>= 0' if low == 0 else '> 0'}; got {value!r}")
-        self.size, self.modes, self.radius, self.sigma, self.extent = size, modes, float(radius), float(sigma), float(extent)
+        self.size, self.modes = integer(size, "size", minimum=2), integer(modes, "modes", minimum=1)
+        self.radius = non_negative_float(radius, "radius")
+        self.sigma, self.extent = positive_float(sigma, "sigma"), positive_float(extent, "extent")
         self.weights = self._weights(weights)
+        self._table = self._grid_table()
 
     def _weights(self, weights) -> torch.Tensor:
         if weights is None:
             return torch.full((self.modes,), 1.0 / self.modes, dtype=torch.float64)
-        w = torch.as_tensor(weights, dtype=torch.float64).flatten()
+        w = as_tensor(weights, "weights", torch.float64).to(torch.float64).flatten()
         if w.numel() != self.modes or (w < 0).any() or not torch.isfinite(w).all() or w.sum() <= 0:
             raise ValueError(f"weights must be {self.modes} non-negative finite numbers, not all zero; got {weights!r}")
         return w / w.sum()
@@ -74,19 +75,29 @@ class RingGrid:
         e = self.edges()
         return (e[1:] + e[:-1]) / 2
 
-    def probs(self) -> torch.Tensor:
-        """Exact table (size, size), entry [i, j] = P(x-cell i, y-cell j); sums to 1."""
+    def _grid_table(self) -> torch.Tensor:
+        """The mixture's mass in each cell (size, size), normalised over the grid; ValueError if the grid holds
+        (almost) none of it (e.g. every mode far outside [−extent, extent]²: the table would be 0/0)."""
         e, mu = self.edges(), self.centers()                                    # (G+1,), (modes, 2)
         cdf = _cdf((e[None, :, None] - mu[:, None, :]) / self.sigma)           # (modes, G+1, 2)
         mass = cdf[:, 1:] - cdf[:, :-1]                                         # (modes, G, 2)
         table = torch.einsum("k,ki,kj->ij", self.weights, mass[..., 0], mass[..., 1])
-        return table / table.sum()
+        total = float(table.sum())
+        if not total >= MIN_MASS_ON_GRID:
+            raise ValueError(f"the grid [-{self.extent:g}, {self.extent:g}]^2 holds {total:.2g} of the mixture's mass "
+                             f"(less than {MIN_MASS_ON_GRID:g}): the modes at radius={self.radius:g} (sigma={self.sigma:g}) "
+                             f"lie off the grid; use a larger extent or a smaller radius")
+        return table / total
+
+    def probs(self) -> torch.Tensor:
+        """Exact table (size, size), entry [i, j] = P(x-cell i, y-cell j); sums to 1."""
+        return self._table.clone()
 
     def sample(self, n: int, generator: torch.Generator | None = None) -> torch.Tensor:
         """n exact draws from :meth:`probs`: LongTensor (n, 2) of (x-cell, y-cell)."""
-        if isinstance(n, bool) or not isinstance(n, int) or n < 1:
-            raise ValueError(f"n must be a positive integer; got {n!r}")
-        flat = torch.multinomial(self.probs().flatten(), n, replacement=True, generator=generator)
+        n = integer(n, "n", minimum=1)
+        generator = None if generator is None else make_generator(generator)
+        flat = torch.multinomial(self._table.flatten(), n, replacement=True, generator=generator)
         return torch.stack([flat // self.size, flat % self.size], 1)
 
     def extent_box(self) -> list[float]:
@@ -97,6 +108,9 @@ class RingGrid:
         """A copy with some parameters changed (e.g. ``sigma=0.25``)."""
         params = dict(size=self.size, modes=self.modes, radius=self.radius, sigma=self.sigma,
                       extent=self.extent, weights=self.weights.clone())
+        unknown = sorted(set(changes) - set(params))
+        if unknown:
+            raise ValueError(f"variant() got unknown parameters {unknown}; allowed are {sorted(params)}")
         params.update(changes)
         return RingGrid(**params)
 
@@ -115,6 +129,8 @@ def reference_variants(grid: RingGrid) -> dict[str, RingGrid]:
 
     "Masses 3:1": modes alternate between 3 and 1 relative mass (every other mode is 3× heavier).
     """
+    if not isinstance(grid, RingGrid):
+        raise TypeError(f"grid must be a RingGrid (e.g. ring_grid(32)); got {type(grid).__name__}")
     drop = grid.weights.clone()
     drop[0] = 0.0
     uneven = torch.tensor([3.0 if k % 2 == 0 else 1.0 for k in range(grid.modes)], dtype=torch.float64)

@@ -28,6 +28,7 @@ from pathlib import Path
 
 import torch
 
+from .._checks import ArgumentTypeError, in_interval, integer, seed as _seed
 from ..config import make_generator
 
 ALPHABET = " abcdefghijklmnopqrstuvwxyz.,'"
@@ -43,7 +44,9 @@ __all__ = [
 
 
 def _check_alphabet(alphabet: str) -> str:
-    if not isinstance(alphabet, str) or len(alphabet) < 2 or len(set(alphabet)) != len(alphabet):
+    if not isinstance(alphabet, str):
+        raise ArgumentTypeError(f"alphabet must be a str of distinct characters; got {type(alphabet).__name__}")
+    if len(alphabet) < 2 or len(set(alphabet)) != len(alphabet):
         raise ValueError(f"alphabet must be a string of at least 2 distinct characters; got {alphabet!r}")
     if " " not in alphabet:
         raise ValueError("alphabet must contain the space ' ' (words are space-separated)")
@@ -53,7 +56,7 @@ def _check_alphabet(alphabet: str) -> str:
 def clean_text(text: str, alphabet: str = ALPHABET) -> str:
     """Fold ``text`` onto ``alphabet`` with the documented mapping (module docstring); strip the ends."""
     if not isinstance(text, str):
-        raise ValueError(f"text must be a str; got {type(text).__name__}")
+        raise ArgumentTypeError(f"text must be a str; got {type(text).__name__}")
     alphabet = _check_alphabet(alphabet)
     allowed = set(alphabet)
     out = []
@@ -69,7 +72,7 @@ def clean_text(text: str, alphabet: str = ALPHABET) -> str:
 def encode(text: str, alphabet: str = ALPHABET) -> torch.Tensor:
     """Characters → indices into ``alphabet``: LongTensor (len(text),). Strict: unknown characters raise."""
     if not isinstance(text, str):
-        raise ValueError(f"text must be a str; got {type(text).__name__}")
+        raise ArgumentTypeError(f"text must be a str; got {type(text).__name__}")
     index = {ch: i for i, ch in enumerate(_check_alphabet(alphabet))}
     bad = sorted({ch for ch in text if ch not in index})
     if bad:
@@ -80,8 +83,11 @@ def encode(text: str, alphabet: str = ALPHABET) -> torch.Tensor:
 
 def decode(codes, alphabet: str = ALPHABET) -> str | list[str]:
     """Indices → text. A 1-D sequence gives a str, an (N, L) tensor a list of N strings."""
-    codes = torch.as_tensor(codes)
-    if codes.dtype.is_floating_point or codes.ndim not in (1, 2):
+    try:
+        codes = torch.as_tensor(codes)
+    except (TypeError, ValueError, RuntimeError) as err:
+        raise ArgumentTypeError(f"codes must be integer indices of shape (L,) or (N, L); got {type(codes).__name__}") from err
+    if codes.dtype.is_floating_point or codes.dtype == torch.bool or codes.is_complex() or codes.ndim not in (1, 2):
         raise ValueError(f"codes must be integer indices of shape (L,) or (N, L); "
                          f"got {codes.dtype} {tuple(codes.shape)}")
     alphabet = _check_alphabet(alphabet)
@@ -93,8 +99,7 @@ def decode(codes, alphabet: str = ALPHABET) -> str | list[str]:
 
 
 def _window_starts(text: str, length: int) -> list[int]:
-    if isinstance(length, bool) or not isinstance(length, int) or length < 2:
-        raise ValueError(f"length must be an integer >= 2; got {length!r}")
+    length = integer(length, "length", minimum=2)
     if len(text) < length:
         raise ValueError(f"text is shorter ({len(text)} characters after cleaning) than one sequence "
                          f"(length={length}); give more text or a smaller length")
@@ -114,6 +119,8 @@ def text_sequences(text: str, length: int = DEFAULT_LENGTH) -> list[str]:
     Consecutive windows do not overlap: the next one starts at the first word start after the end of
     the previous one (so the last word of a window may be cut, the first never is).
     """
+    if not isinstance(text, str):
+        raise ArgumentTypeError(f"text must be a str; got {type(text).__name__}")
     return [text[s:s + length] for s in _window_starts(text, length)]
 
 
@@ -141,6 +148,30 @@ def _names_file(source: str) -> bool:
         return "\n" not in source and len(source) < 1024 and Path(source).is_file()
     except OSError:                                  # e.g. a long line of text: not a file name
         return False
+
+
+def _looks_like_path(source: str) -> bool:
+    """One token with a path separator or a file extension (``notes.txt``, ``data/corpus``): meant as a file."""
+    return bool(re.fullmatch(r"\S+", source)) and ("/" in source or "\\" in source
+                                                    or re.fullmatch(r"\S+\.(txt|md|rst|text)", source) is not None)
+
+
+def _read_source(source) -> str:
+    """The raw text of ``source``: None (the Python documentation prose), a path, or the text itself."""
+    if source is None:
+        return python_docs_text()
+    if isinstance(source, str) and not _names_file(source) and not _looks_like_path(source):
+        return source                                                      # the text itself
+    if not isinstance(source, (str, Path)):
+        raise ArgumentTypeError(f"source must be None, a path or a str of text; got {type(source).__name__}")
+    path = Path(source)
+    if not path.is_file():
+        raise ValueError(f"source names no file: {str(source)!r} does not exist or is not a file "
+                         "(pass the text itself as a str, or a path to a UTF-8 text file)")
+    try:
+        return path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as err:
+        raise ValueError(f"source {str(source)!r} could not be read as UTF-8 text: {err}") from None
 
 
 @dataclass
@@ -176,19 +207,9 @@ def load_corpus(source: str | Path | None = None, length: int = DEFAULT_LENGTH, 
     ``source``: None (the Python documentation prose), a path to a UTF-8 text file (a
     :class:`~pathlib.Path`, or a str naming an existing file), or the text itself as a str.
     """
-    if not 0.0 < held_out < 1.0:
-        raise ValueError(f"held_out must be a fraction in (0, 1); got {held_out!r}")
-    if source is None:
-        raw = python_docs_text()
-    elif isinstance(source, Path) or (isinstance(source, str) and _names_file(source)):
-        raw = Path(source).read_text(encoding="utf-8")
-    elif isinstance(source, str):
-        if re.fullmatch(r"\S+\.(txt|md|rst)", source):
-            raise ValueError(f"source looks like a file name, but there is no file {source!r}")
-        raw = source
-    else:
-        raise ValueError(f"source must be None, a path or a str of text; got {type(source).__name__}")
-    text = clean_text(raw, alphabet)
+    held_out = in_interval(held_out, "held_out", 0.0, 1.0, "()")
+    length, seed = integer(length, "length", minimum=2), _seed(seed)
+    text = clean_text(_read_source(source), _check_alphabet(alphabet))
     starts = torch.tensor(_window_starts(text, length))
     if len(starts) < 2:
         raise ValueError(f"text gives only {len(starts)} sequence of length {length}; need at least 2 "

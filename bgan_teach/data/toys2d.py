@@ -23,12 +23,12 @@ on top of the first and leave $n - 1$ distinct modes.
 """
 from __future__ import annotations
 
+import inspect
 import math
 
-import numpy as np
 import torch
 
-from .._checks import as_tensor
+from .._checks import as_tensor, non_negative_float, positive_float, positive_int
 from ..config import make_generator
 
 __all__ = ["Toy2D", "ring", "gaussian_grid", "spiral", "from_points", "literature_ring", "literature_grid",
@@ -47,9 +47,10 @@ class Toy2D:
             raise ValueError(f"centers must have shape (K, 2) with K >= 1; got {tuple(centers.shape)}")
         if not torch.isfinite(centers).all():
             raise ValueError("centers must be finite (no NaN or inf)")
-        if isinstance(sigma, bool) or not isinstance(sigma, (int, float)) or not 0 < sigma < math.inf:
-            raise ValueError(f"sigma must be a positive finite number; got {sigma!r}")
-        self.centers, self.sigma, self.name = centers, float(sigma), name
+        sigma = positive_float(sigma, "sigma")
+        if not isinstance(name, str):
+            raise TypeError(f"name must be a str; got {type(name).__name__}")
+        self.centers, self.sigma, self.name = centers, sigma, name
         k = centers.shape[0]
         weights = torch.full((k,), 1.0 / k, dtype=torch.float64) if weights is None else _weights(weights, k)
         self.weights = weights
@@ -57,9 +58,7 @@ class Toy2D:
 
     def sample(self, n: int, generator: torch.Generator | int = 0) -> torch.Tensor:
         """n exact samples, float32 (n, 2): pick a component by ``weights``, add N(0, σ² I)."""
-        if isinstance(n, bool) or not isinstance(n, (int, np.integer)) or n < 1:
-            raise ValueError(f"n must be a positive integer; got {n!r}")
-        gen = make_generator(generator)
+        n, gen = positive_int(n, "n"), make_generator(generator)
         k = torch.multinomial(self.weights, int(n), replacement=True, generator=gen)       # (n,)
         eps = torch.randn(int(n), 2, generator=gen, dtype=torch.float64)                   # (n, 2)
         return (self.centers[k] + self.sigma * eps).float()
@@ -76,6 +75,7 @@ class Toy2D:
 
     def extent(self, margin: float = 0.6) -> tuple[float, float, float, float]:
         """A square (xmin, xmax, ymin, ymax) around the centres, for plots."""
+        margin = non_negative_float(margin, "margin")
         lo = float(self.centers.min()) - 3 * self.sigma - margin
         hi = float(self.centers.max()) + 3 * self.sigma + margin
         return (lo, hi, lo, hi)
@@ -98,20 +98,9 @@ def _modes(modes):
     m = as_tensor(modes, "modes", torch.float64).to(torch.float64)
     if m.ndim != 2 or m.shape[1] != 2 or m.shape[0] == 0:
         raise ValueError(f"modes must have shape (M, 2) or be None; got {tuple(m.shape)}")
+    if not torch.isfinite(m).all():
+        raise ValueError("modes must be finite (no NaN or inf)")
     return m
-
-
-def _positive_int(value, name: str) -> int:
-    if isinstance(value, bool) or not isinstance(value, (int, np.integer)) or value < 1:
-        raise ValueError(f"{name} must be a positive integer; got {value!r}")
-    return int(value)
-
-
-def _positive_float(value, name: str) -> float:
-    numeric = isinstance(value, (int, float, np.integer, np.floating)) and not isinstance(value, bool)
-    if not numeric or not 0 < value < math.inf:
-        raise ValueError(f"{name} must be a positive finite number; got {value!r}")
-    return float(value)
 
 
 def ring(n_modes: int = 8, radius: float = 2.0, sigma: float = 0.05) -> Toy2D:
@@ -119,7 +108,7 @@ def ring(n_modes: int = 8, radius: float = 2.0, sigma: float = 0.05) -> Toy2D:
 
     Centres $\mu_k = r(\cos\theta_k, \sin\theta_k)$ with $\theta_k = 2\pi k/n$, $k = 0..n-1$: n distinct centres.
     """
-    n_modes, radius = _positive_int(n_modes, "n_modes"), _positive_float(radius, "radius")
+    n_modes, radius, sigma = positive_int(n_modes, "n_modes"), positive_float(radius, "radius"), positive_float(sigma, "sigma")
     angle = 2 * math.pi * torch.arange(n_modes, dtype=torch.float64) / n_modes      # endpoint excluded
     centers = radius * torch.stack([torch.cos(angle), torch.sin(angle)], 1)    # (K, 2)
     return Toy2D(centers, sigma, name=f"ring of {n_modes}")
@@ -127,7 +116,7 @@ def ring(n_modes: int = 8, radius: float = 2.0, sigma: float = 0.05) -> Toy2D:
 
 def gaussian_grid(side: int = 5, spacing: float = 1.0, sigma: float = 0.1) -> Toy2D:
     """``side``×``side`` equal Gaussians on a square lattice centred at 0 (5×5, spacing 1: corners at ±2)."""
-    side, spacing = _positive_int(side, "side"), _positive_float(spacing, "spacing")
+    side, spacing, sigma = positive_int(side, "side"), positive_float(spacing, "spacing"), positive_float(sigma, "sigma")
     axis = (torch.arange(side, dtype=torch.float64) - (side - 1) / 2) * spacing
     xx, yy = torch.meshgrid(axis, axis, indexing="xy")
     return Toy2D(torch.stack([xx.flatten(), yy.flatten()], 1), sigma, name=f"{side}×{side} grid")
@@ -135,6 +124,8 @@ def gaussian_grid(side: int = 5, spacing: float = 1.0, sigma: float = 0.1) -> To
 
 def spiral(n_centers: int = 100, turns: float = 1.5, radius: float = 2.0, sigma: float = 0.08) -> Toy2D:
     """Gaussians evenly in angle along r = radius·t/turns (t in turns); a density with no discrete modes."""
+    n_centers, turns = positive_int(n_centers, "n_centers"), positive_float(turns, "turns")
+    radius, sigma = positive_float(radius, "radius"), positive_float(sigma, "sigma")
     t = torch.linspace(0.15, 1.0, n_centers, dtype=torch.float64)
     angle = 2 * math.pi * turns * t
     centers = radius * t.unsqueeze(1) * torch.stack([torch.cos(angle), torch.sin(angle)], 1)
@@ -150,8 +141,14 @@ def from_points(points, sigma: float | None = None, modes=None, name: str = "you
     pts = as_tensor(points, "points", torch.float64).to(torch.float64)
     if pts.ndim != 2 or pts.shape[1] != 2 or pts.shape[0] < 2:
         raise ValueError(f"points must have shape (N, 2) with N >= 2; got {tuple(pts.shape)}")
+    if not torch.isfinite(pts).all():
+        raise ValueError("points must be finite (no NaN or inf)")
     if sigma is None:
-        sigma = max(float(pts.std(0).mean()) * pts.shape[0] ** (-1 / 6), 1e-3)
+        spread = float(pts.std(0).mean())
+        if not math.isfinite(spread):
+            raise ValueError("points are too spread out for Scott's rule (their standard deviation overflows); "
+                             "pass sigma=...")
+        sigma = max(spread * pts.shape[0] ** (-1 / 6), 1e-3)
     return Toy2D(pts, sigma, modes=modes, name=name)
 
 
@@ -177,10 +174,16 @@ def get_target(name: str | Toy2D, **kwargs) -> Toy2D:
     """A target by name (``"ring"``, ``"grid"``, ``"spiral"`` or a :data:`PRESETS` name); a :class:`Toy2D` passes."""
     if isinstance(name, Toy2D):
         return name
+    if not isinstance(name, str):
+        raise TypeError(f"target must be a name {list(TARGETS) + list(PRESETS)} or a Toy2D; got {type(name).__name__}")
     if name in PRESETS:
         if kwargs:
             raise ValueError(f"preset {name!r} takes no options; got {sorted(kwargs)} (use ring()/gaussian_grid())")
         return PRESETS[name]()
     if name not in TARGETS:
         raise ValueError(f"unknown target {name!r}; valid names are {list(TARGETS) + list(PRESETS)}")
+    allowed = list(inspect.signature(TARGETS[name]).parameters)
+    unknown = sorted(set(kwargs) - set(allowed))
+    if unknown:
+        raise ValueError(f"target {name!r} got unknown options {unknown}; allowed are {allowed}")
     return TARGETS[name](**kwargs)
