@@ -226,5 +226,5 @@ def test_bad_ngram_arguments_raise():
         M.distinct_n(rows("abc"), K, 4)
     with pytest.raises(ValueError, match="max_n"):
         M.diversity_metrics(rows("abc"), K, max_n=0)
-    with pytest.raises(ValueError, match="n must be a positive integer"):
+    with pytest.raises(ValueError, match="n must be an integer >= 1"):
         M.ngram_sampler(rows("abc"), K, 0)

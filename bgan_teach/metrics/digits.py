@@ -25,6 +25,7 @@ from functools import lru_cache
 import numpy as np
 import torch
 
+from .._checks import ArgumentTypeError, in_interval, integer
 from ..data.digits import NUM_LEVELS, digit_labels, digits_binarized, digits_quantized
 
 NUM_CLASSES = 10
@@ -42,11 +43,7 @@ __all__ = [
 
 
 def _check_k(num_categories) -> int:
-    if isinstance(num_categories, bool) or not isinstance(num_categories, (int, np.integer)) \
-            or not 2 <= num_categories <= NUM_LEVELS:
-        raise ValueError(f"num_categories must be an integer in 2..{NUM_LEVELS} "
-                         f"(2 = binarised digits); got {num_categories!r}")
-    return int(num_categories)
+    return integer(num_categories, "num_categories (2 = binarised digits)", 2, NUM_LEVELS)
 
 
 def digit_data(num_categories: int = 2) -> torch.Tensor:
@@ -59,7 +56,11 @@ def _as_samples(samples, num_categories: int) -> np.ndarray:
     """Validate samples: integers in [0, K), shape (N, 64) or (N, 8, 8). Returns int64 (N, 64)."""
     if isinstance(samples, torch.Tensor):
         samples = samples.detach().cpu().numpy()
-    x = np.asarray(samples)
+    try:
+        x = np.asarray(samples)
+    except (TypeError, ValueError) as err:
+        raise ArgumentTypeError(f"samples must be an integer array (N, 64); got a {type(samples).__name__} "
+                                "that is not an array") from err
     if x.dtype.kind not in "iu":
         raise ValueError(f"samples must hold integer category indices (e.g. generator.sample(n)); got dtype {x.dtype}")
     if x.ndim == 3 and x.shape[1:] == (8, 8):
@@ -137,6 +138,7 @@ def digit_scores(samples, num_categories: int = 2, min_fraction: float = 0.05) -
     """All scores at once: ``coverage`` (10,), ``classes_covered`` (classes with ≥ ``min_fraction``),
     ``min_class_fraction``, ``confidence``, ``pixel_error``, and ``meets_bar`` (all 10 classes ≥ 5 %,
     confidence ≥ 0.8: the project's digits quality bar)."""
+    min_fraction = in_interval(min_fraction, "min_fraction", 0.0, 1.0, "(]")
     proba = digit_classifier(num_categories).predict_proba(samples)   # validates the samples
     coverage = np.bincount(proba.argmax(1), minlength=NUM_CLASSES) / len(proba)
     confidence = float(proba.max(1).mean())

@@ -21,8 +21,10 @@ import math
 
 import torch
 
+from .._checks import ArgumentTypeError, as_tensor, positive_int, real
 from ..config import make_generator
 from ..divergences import get
+from ..models.categorical import one_hot
 
 __all__ = ["model_table", "critic_table", "exact_js", "exact_kl", "grid_metrics", "first_below", "js_summary", "MAX_CELLS"]
 
@@ -44,12 +46,14 @@ def model_table(generator, num_z: int = 4096, seed: int | torch.Generator = 1234
     ``generator`` follows the protocol of :mod:`bgan_teach.models.categorical`. The noise comes from
     ``seed`` (fixed by default, so successive calls on a training run share their z).
     """
+    for attr in ("num_categories", "num_positions", "noise"):
+        if not hasattr(generator, attr):
+            raise ArgumentTypeError(f"generator must follow the protocol of bgan_teach.models.categorical (it has no "
+                                    f"{attr!r}); got {type(generator).__name__}")
     k, d = generator.num_categories, generator.num_positions
     if k**d > MAX_CELLS:
         raise ValueError(f"the table would have K^D = {k}^{d} cells (more than {MAX_CELLS}); use this for small grids only")
-    if isinstance(num_z, bool) or not isinstance(num_z, int) or num_z < 1:
-        raise ValueError(f"num_z must be a positive integer; got {num_z!r}")
-    rng = make_generator(seed)
+    num_z, chunk, rng = positive_int(num_z, "num_z"), positive_int(chunk, "chunk"), make_generator(seed)
     z = generator.noise(num_z, rng)
     total = torch.zeros((k,) * d, dtype=torch.float64, device=z.device)
     for start in range(0, num_z, chunk):
@@ -59,10 +63,13 @@ def model_table(generator, num_z: int = 4096, seed: int | torch.Generator = 1234
 
 
 def _flat(p, q) -> tuple[torch.Tensor, torch.Tensor]:
-    p = torch.as_tensor(p, dtype=torch.float64).flatten()
-    q = torch.as_tensor(q, dtype=torch.float64).flatten()
+    """Both tables flattened in float64; ``q`` (a model table, maybe unnormalised) normalised to sum 1."""
+    p = as_tensor(p, "p", torch.float64).to(torch.float64).flatten()
+    q = as_tensor(q, "q", torch.float64).to(torch.float64).flatten()
     if p.shape != q.shape:
         raise ValueError(f"target and model tables must have the same number of cells; got {p.numel()} and {q.numel()}")
+    if not torch.isfinite(q).all() or (q < 0).any() or not q.sum() > 0:
+        raise ValueError("q must be a non-negative finite table with positive total mass (it is normalised here)")
     return p, q / q.sum()
 
 
@@ -80,8 +87,8 @@ def exact_kl(p, q) -> float:
 
 def grid_metrics(generator, target, num_z: int = 4096, seed: int = 1234) -> dict[str, float]:
     """``{"js": ..., "kl": ...}`` between the target table and the generator's marginal."""
+    target = as_tensor(target, "target", torch.float64).to(torch.float64)
     q = model_table(generator, num_z=num_z, seed=seed)
-    target = torch.as_tensor(target, dtype=torch.float64)
     if target.shape != q.shape:
         raise ValueError(f"target must have shape {tuple(q.shape)} (K,)*D for this generator; got {tuple(target.shape)}")
     js, kl = exact_js(target, q), exact_kl(target, q)
@@ -93,17 +100,18 @@ def grid_metrics(generator, target, num_z: int = 4096, seed: int = 1234) -> dict
 @torch.no_grad()
 def critic_table(critic, divergence, num_positions: int, num_categories: int) -> torch.Tensor:
     r"""$\log w(x)$ of the critic on **every** cell: float64 table (K,)*D (the log w heatmap; w = 1 at 0)."""
-    k, d = num_categories, num_positions
+    div, k, d = get(divergence), positive_int(num_categories, "num_categories"), positive_int(num_positions, "num_positions")
     if k**d > MAX_CELLS:
         raise ValueError(f"the table would have K^D = {k}^{d} cells (more than {MAX_CELLS})")
-    device = next(critic.parameters()).device
-    cells = torch.cartesian_prod(*[torch.arange(k, device=device)] * d).view(-1, d)   # (K^D, D), row-major
-    v = critic(torch.nn.functional.one_hot(cells, k).float())                       # (K^D,)
-    return get(divergence).log_weight(v.double()).view((k,) * d).cpu()
+    weight = next(critic.parameters())
+    cells = torch.cartesian_prod(*[torch.arange(k, device=weight.device)] * d).view(-1, d)   # (K^D, D), row-major
+    v = critic(one_hot(cells, k, weight.dtype))                                      # (K^D,), the critic's dtype
+    return div.log_weight(v.double()).view((k,) * d).cpu()
 
 
 def first_below(history, threshold: float, key: str = "js") -> dict[str, float | None]:
     """First recorded ``step`` and training ``seconds`` at which ``history[key] <= threshold`` (None if never)."""
+    threshold = real(threshold, "threshold", finite=False)
     values = history[key]
     hits = [i for i, v in enumerate(values) if math.isfinite(v) and v <= threshold]
     if not hits:

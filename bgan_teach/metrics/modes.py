@@ -39,7 +39,7 @@ import math
 
 import torch
 
-from .._checks import as_tensor
+from .._checks import as_tensor, choice, in_interval, positive_float, positive_int
 from ..config import make_generator
 
 __all__ = ["COVERAGE_RULES", "nearest_mode", "mode_counts", "modes_covered", "high_quality_fraction",
@@ -64,6 +64,8 @@ def _target_modes(target):
 def nearest_mode(samples, modes) -> tuple[torch.Tensor, torch.Tensor]:
     """Index (n,) of the nearest mode for each sample and the distance (n,) to it."""
     x, m = _points(samples, "samples"), _points(modes, "modes")
+    if x.shape[1] != m.shape[1]:
+        raise ValueError(f"samples and modes must have the same dimension; got {tuple(x.shape)} and {tuple(m.shape)}")
     dist = torch.cdist(x, m)                                  # (n, M)
     d, k = dist.min(1)
     return k, d
@@ -88,10 +90,8 @@ def modes_covered(samples, target, threshold: float = 0.01, rule: str = "fractio
     ``"fraction"`` (default): $c_k \ge$ ``threshold`` $\cdot N$ (≥ 1 % of all samples within 3σ of mode k).
     ``"one_sample"``: $c_k \ge 1$, the rule of VEEGAN, PacGAN and GDPP (``threshold`` is not used).
     """
-    if rule not in COVERAGE_RULES:
-        raise ValueError(f"rule must be one of {COVERAGE_RULES}; got {rule!r}")
-    if isinstance(threshold, bool) or not isinstance(threshold, (int, float)) or not 0 < threshold <= 1:
-        raise ValueError(f"threshold must be a number in (0, 1]; got {threshold!r}")
+    choice(rule, COVERAGE_RULES, "rule")
+    threshold = in_interval(threshold, "threshold", 0.0, 1.0, "(]")
     counts = mode_counts(samples, target)                    # (M,)
     if rule == "one_sample":
         return int((counts >= 1).sum())
@@ -150,8 +150,7 @@ def mmd2(x, y, bandwidth: float = 0.5) -> float:
     x, y = _points(x, "x"), _points(y, "y")
     if x.shape[1] != y.shape[1] or len(x) < 2 or len(y) < 2:
         raise ValueError(f"x and y need the same dimension and >= 2 rows; got {tuple(x.shape)}, {tuple(y.shape)}")
-    if not bandwidth > 0:
-        raise ValueError(f"bandwidth must be positive; got {bandwidth}")
+    bandwidth = positive_float(bandwidth, "bandwidth")
     n, m = len(x), len(y)
     kxx = (_kernel(x, x, bandwidth).sum() - n) / (n * (n - 1))   # diagonal k(x, x) = 1 removed
     kyy = (_kernel(y, y, bandwidth).sum() - m) / (m * (m - 1))
@@ -166,6 +165,7 @@ def mode_report(samples, target, n_reference: int = 2000, seed: int = 0, bandwid
     ``high_quality`` (fraction within 3σ) and ``mode_balance_kl`` (nats; :func:`mode_balance_kl`).
     """
     x = _points(samples, "samples")
+    n_reference, bandwidth = positive_int(n_reference, "n_reference", 2), positive_float(bandwidth, "bandwidth")
     ref = target.sample(n_reference, make_generator(seed))
     out = {"mean_log_density": mean_log_density(x, target), "mmd2": mmd2(x[:n_reference], ref, bandwidth)}
     if getattr(target, "modes", None) is not None:

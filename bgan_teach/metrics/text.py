@@ -36,9 +36,11 @@ from dataclasses import dataclass
 import torch
 
 from .. import weights
+from .._checks import ArgumentTypeError, as_tensor, integer, positive_float, positive_int, seed as _seed
 from ..config import make_generator
 from ..data.text import TextCorpus, decode
 from ..divergences import get
+from ..models.categorical import one_hot
 from ..models.sequence import sample_sequences
 
 __all__ = [
@@ -51,8 +53,13 @@ _STRIP = ".,'"
 
 
 def _codes(codes, num_categories: int, name: str = "codes") -> torch.Tensor:
-    codes = torch.as_tensor(codes)
-    if codes.dtype.is_floating_point or codes.ndim != 2 or codes.shape[0] == 0:
+    num_categories = positive_int(num_categories, "num_categories")
+    try:
+        codes = torch.as_tensor(codes)
+    except (TypeError, ValueError, RuntimeError) as err:
+        raise ArgumentTypeError(f"{name} must be integer indices of shape (N, L); got {type(codes).__name__}") from err
+    if codes.dtype.is_floating_point or codes.dtype == torch.bool or codes.is_complex() or codes.ndim != 2 \
+            or codes.shape[0] == 0:
         raise ValueError(f"{name} must be integer indices of shape (N, L) with N >= 1; got {codes.dtype} "
                          f"{tuple(codes.shape)}")
     if codes.min() < 0 or codes.max() >= num_categories:
@@ -92,7 +99,10 @@ def vocabulary(text: str) -> set[str]:
 def word_share(lines: list[str], vocab: set[str], min_length: int = 3) -> float:
     """Share of tokens with ≥ ``min_length`` characters that are in ``vocab`` (nan if there are none)."""
     if isinstance(lines, str):
-        raise ValueError("lines must be a list of strings (one per sequence), not a single str")
+        raise ArgumentTypeError("lines must be a list of strings (one per sequence), not a single str")
+    if not all(isinstance(line, str) for line in lines):
+        raise ArgumentTypeError("lines must be a list of strings (one per sequence)")
+    min_length = positive_int(min_length, "min_length")
     tokens = [t for line in lines for t in _tokens(line) if len(t) >= min_length]
     if not tokens:
         return math.nan
@@ -101,6 +111,8 @@ def word_share(lines: list[str], vocab: set[str], min_length: int = 3) -> float:
 
 def text_metrics(samples, corpus: TextCorpus, vocab: set[str] | None = None) -> dict[str, float]:
     """``{"bigram_js": …, "word_share": …}`` for samples (N, L) against ``corpus.held_out`` / its words."""
+    if not isinstance(corpus, TextCorpus):
+        raise ArgumentTypeError(f"corpus must be a TextCorpus (from load_corpus); got {type(corpus).__name__}")
     samples = _codes(samples, corpus.num_categories, "samples")
     vocab = vocabulary(corpus.text) if vocab is None else vocab
     return {"bigram_js": bigram_js(samples, corpus.held_out, corpus.num_categories),
@@ -109,7 +121,7 @@ def text_metrics(samples, corpus: TextCorpus, vocab: set[str] | None = None) -> 
 
 def unigram_sampler(train, num_categories: int, n: int, seed: int | torch.Generator = 0) -> torch.Tensor:
     """n sequences of independent characters drawn from the character frequencies of ``train``."""
-    train = _codes(train, num_categories, "train")
+    train, n, seed = _codes(train, num_categories, "train"), positive_int(n, "n"), _seed(seed)
     freq = torch.bincount(train.flatten(), minlength=num_categories).double()
     draws = torch.multinomial(freq / freq.sum(), n * train.shape[1], replacement=True,
                               generator=make_generator(seed))
@@ -122,7 +134,7 @@ def bigram_sampler(train, num_categories: int, n: int, seed: int | torch.Generat
     A character never followed by another in ``train`` (a row of zero counts) continues from the
     unigram frequencies.
     """
-    train = _codes(train, num_categories, "train")
+    train, n = _codes(train, num_categories, "train"), positive_int(n, "n")
     gen, K = make_generator(seed), num_categories
     unigram = torch.bincount(train.flatten(), minlength=K).double()
     counts = bigram_distribution(train, K) * (train.shape[0] * (train.shape[1] - 1))   # (K, K) counts
@@ -140,15 +152,17 @@ def distinct_n(samples, num_categories: int, n: int = 1) -> float:
     $\text{distinct-}n = |\{\text{distinct } n\text{-grams}\}| \,/\, (N(L - n + 1))$; n-grams never cross rows.
     """
     samples = _codes(samples, num_categories, "samples")
-    if isinstance(n, bool) or not isinstance(n, int) or not 1 <= n <= samples.shape[1]:
-        raise ValueError(f"n must be an integer in 1..L = {samples.shape[1]} (the sequence length); got {n!r}")
+    n = integer(n, "n", 1, samples.shape[1])                      # at most L, the sequence length
     grams = samples.unfold(1, n, 1).reshape(-1, n)                            # (N·(L−n+1), n)
     return len(torch.unique(grams, dim=0)) / len(grams)
 
 
 def unique_share(samples) -> float:
     """Distinct rows of ``samples`` (N, L) divided by N: 1/N when every sample is the same sequence."""
-    samples = torch.as_tensor(samples)
+    try:
+        samples = torch.as_tensor(samples)
+    except (TypeError, ValueError, RuntimeError) as err:
+        raise ArgumentTypeError(f"samples must be an array (N, L); got {type(samples).__name__}") from err
     if samples.ndim != 2 or samples.shape[0] == 0:
         raise ValueError(f"samples must have shape (N, L) with N >= 1; got {tuple(samples.shape)}")
     return len(torch.unique(samples, dim=0)) / len(samples)
@@ -157,8 +171,7 @@ def unique_share(samples) -> float:
 def diversity_metrics(samples, num_categories: int, max_n: int = 4) -> dict[str, float]:
     """``{"distinct_1": …, …, "distinct_<max_n>": …, "unique_share": …}`` for samples (N, L)."""
     samples = _codes(samples, num_categories, "samples")
-    if isinstance(max_n, bool) or not isinstance(max_n, int) or not 1 <= max_n <= samples.shape[1]:
-        raise ValueError(f"max_n must be an integer in 1..L = {samples.shape[1]}; got {max_n!r}")
+    max_n = integer(max_n, "max_n", 1, samples.shape[1])
     out = {f"distinct_{k}": distinct_n(samples, num_categories, k) for k in range(1, max_n + 1)}
     return {**out, "unique_share": unique_share(samples)}
 
@@ -169,9 +182,9 @@ def temper(log_probs: torch.Tensor, temperature: float) -> torch.Tensor:
     The row maximum is subtracted before dividing by T, so a tiny T gives 0 at the arg max and −inf (not
     nan) elsewhere: greedy, with ties kept equally likely. Entries of −inf (probability 0) stay −inf.
     """
-    if isinstance(temperature, bool) or not isinstance(temperature, (int, float)) or not 0 < temperature < math.inf:
-        raise ValueError(f"temperature must be a finite number > 0 (small values approach greedy decoding, "
-                         f"1 is the fitted model, > 1 is flatter); got {temperature!r}")
+    temperature = positive_float(temperature, "temperature (small values approach greedy decoding, 1 is the "
+                                 "fitted model, > 1 is flatter)")
+    log_probs = as_tensor(log_probs, "log_probs")
     shifted = log_probs - log_probs.max(-1, keepdim=True).values                 # max entry 0, others ≤ 0
     return torch.log_softmax(shifted / temperature, -1)
 
@@ -213,9 +226,7 @@ class NgramModel:
 
     def sample(self, n: int, length: int, temperature: float = 1.0, seed: int | torch.Generator = 0) -> torch.Tensor:
         """n sequences (n, length) drawn position by position at ``temperature``; seeded."""
-        for name, value in (("n", n), ("length", length)):
-            if isinstance(value, bool) or not isinstance(value, int) or value < 1:
-                raise ValueError(f"{name} must be a positive integer; got {value!r}")
+        n, length, seed = positive_int(n, "n"), positive_int(length, "length"), _seed(seed)
         temper(self.start, temperature)                                           # validate before any work
         gen = make_generator(seed)
         out = torch.empty(n, length, dtype=torch.long)
@@ -234,8 +245,7 @@ def fit_ngram(train, num_categories: int, order: int = 2) -> NgramModel:
     """
     train = _codes(train, num_categories, "train")
     K, (N, L) = num_categories, train.shape
-    if isinstance(order, bool) or not isinstance(order, int) or not 1 <= order <= L:
-        raise ValueError(f"order must be an integer in 1..L = {L} (the sequence length); got {order!r}")
+    order = integer(order, "order", 1, L)                                  # at most L, the sequence length
     if K ** (order - 1) >= 2**62:
         raise ValueError(f"order={order} is too large for num_categories={K} (context ids overflow int64)")
     start = torch.log(torch.bincount(train[:, 0], minlength=K).double())
@@ -272,6 +282,7 @@ def temperature_sweep(corpus: TextCorpus, temperatures=(0.3, 0.5, 0.7, 0.85, 1.0
     """
     for t in temperatures:
         temper(torch.zeros(1), t)
+    n, seed, max_n = positive_int(n, "n"), integer(seed, "seed"), positive_int(max_n, "max_n")
     K, vocab = corpus.num_categories, vocabulary(corpus.text)
     model = fit_ngram(corpus.train, K, order)
     rows = []
@@ -287,6 +298,9 @@ def reference_metrics(corpus: TextCorpus, n: int = 2000, seed: int = 0) -> dict[
     ``"real text"`` compares ``n`` training windows with the held-out windows: the best a sampler
     of that many sequences can expect on bigram JS (finite-sample noise).
     """
+    if not isinstance(corpus, TextCorpus):
+        raise ArgumentTypeError(f"corpus must be a TextCorpus (from load_corpus); got {type(corpus).__name__}")
+    n, seed = positive_int(n, "n"), _seed(seed)
     vocab, K = vocabulary(corpus.text), corpus.num_categories
     rows = {"unigram": unigram_sampler(corpus.train, K, n, seed),
             "bigram": bigram_sampler(corpus.train, K, n, seed),
@@ -301,6 +315,9 @@ def text_snapshot_fn(corpus: TextCorpus, n_show: int = 6, n_eval: int = 500, see
     samples use the same ``n_show`` noise vectors at every snapshot (so a slider shows how the text for
     a fixed z changes), the metrics ``n_eval`` fresh sequences (same seed each time).
     """
+    if not isinstance(corpus, TextCorpus):
+        raise ArgumentTypeError(f"corpus must be a TextCorpus (from load_corpus); got {type(corpus).__name__}")
+    n_show, n_eval, seed = positive_int(n_show, "n_show"), positive_int(n_eval, "n_eval"), integer(seed, "seed")
     vocab = vocabulary(corpus.text)
 
     def fn(trainer) -> dict:
@@ -320,11 +337,11 @@ def weighted_samples(generator, critic, alphabet: str, m_samples: int = 20, seed
     $\tilde w^{(m)} = \mathrm{softmax}_m(\log w^{(m)})$ (docs/math.md §4.2): the share of the BGAN update
     that pushes $g(\cdot\mid z)$ toward sample m. Returns ``[(text, log_w, w_tilde), ...]`` sorted by w̃.
     """
-    gen = make_generator(seed)
+    div, m_samples, gen = get(divergence), positive_int(m_samples, "m_samples"), make_generator(seed)
     z = generator.noise(1, gen).expand(m_samples, -1)                          # the same z, M times
     x = sample_sequences(generator, m_samples, gen, z=z)                         # (M, L)
-    one_hot = torch.nn.functional.one_hot(x, generator.num_categories).float()  # (M, L, K)
-    log_w = get(divergence).log_weight(critic(one_hot))                          # (M,)
+    dtype = next(critic.parameters()).dtype                                      # float64 for a .double() critic
+    log_w = div.log_weight(critic(one_hot(x, generator.num_categories, dtype)))   # (M,)
     w_tilde = weights.normalized(log_w, dim=0)
     rows = zip(decode(x, alphabet), log_w.tolist(), w_tilde.tolist())
     return sorted(rows, key=lambda row: -row[2])
