@@ -22,6 +22,7 @@ from __future__ import annotations
 import numpy as np
 from matplotlib.collections import LineCollection
 
+from .._checks import ArgumentTypeError, integer, positive_int
 from ..training.views import RESPONSES, BoundaryView
 
 __all__ = ["BoundaryDisplay", "RESPONSES", "image_grid"]
@@ -98,7 +99,17 @@ class BoundaryDisplay:
 
 def image_grid(x, ncol: int = 8, shape: tuple[int, int] = (8, 8), pad: int = 1) -> np.ndarray:
     """Tile flattened images x (n, h·w) in [−1, 1] into one (rows·(h+pad), ncol·(w+pad)) array for imshow."""
-    x = np.asarray(x, dtype=float).reshape(-1, *shape)
+    ncol, pad = positive_int(ncol, "ncol"), integer(pad, "pad", minimum=0)
+    if not isinstance(shape, (tuple, list)) or len(shape) != 2:
+        raise ValueError(f"shape must be (h, w); got {shape!r}")
+    shape = (positive_int(shape[0], "shape[0]"), positive_int(shape[1], "shape[1]"))
+    try:
+        x = np.asarray(x, dtype=float)
+    except (TypeError, ValueError) as err:
+        raise ArgumentTypeError(f"x must be an array of numbers; got {type(x).__name__}") from err
+    if x.size % (shape[0] * shape[1]):
+        raise ValueError(f"x must hold images of {shape[0]}x{shape[1]} = {shape[0] * shape[1]} values; got shape {x.shape}")
+    x = x.reshape(-1, *shape)
     n, (h, w) = len(x), shape
     rows = -(-n // ncol)
     out = np.full((rows * (h + pad) + pad, ncol * (w + pad) + pad), -1.0)

@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import numpy as np
 
+from .._checks import ArgumentTypeError, integer, positive_int
+
 __all__ = ["mosaic", "SampleGridDisplay", "CoverageDisplay", "ScoreCurvesDisplay", "DigitsTrainingDisplay"]
 
 SIDE = 8
@@ -19,7 +21,14 @@ def mosaic(samples, rows: int, cols: int, gap: float = np.nan) -> np.ndarray:
 
     Missing images and the one-pixel gaps between tiles hold ``gap`` (NaN draws as the background).
     """
-    x = np.asarray(samples, dtype=float).reshape(-1, SIDE, SIDE)[: rows * cols]
+    rows, cols = positive_int(rows, "rows"), positive_int(cols, "cols")
+    try:
+        x = np.asarray(samples, dtype=float)
+    except (TypeError, ValueError) as err:
+        raise ArgumentTypeError(f"samples must be an array of numbers; got {type(samples).__name__}") from err
+    if x.size % (SIDE * SIDE):
+        raise ValueError(f"samples must hold 8x8 images, (N, 64) or (N, 8, 8); got shape {x.shape}")
+    x = x.reshape(-1, SIDE, SIDE)[: rows * cols]
     out = np.full((rows * (SIDE + 1) - 1, cols * (SIDE + 1) - 1), gap)
     for i, img in enumerate(x):
         r, c = divmod(i, cols)
@@ -31,8 +40,8 @@ class SampleGridDisplay:
     """A rows×cols grid of 8×8 images with K grey levels, as ONE image artist (``image_``)."""
 
     def __init__(self, ax, num_categories: int = 2, rows: int = 8, cols: int = 8, title: str = ""):
-        if isinstance(num_categories, bool) or not isinstance(num_categories, int) or num_categories < 2:
-            raise ValueError(f"num_categories must be an integer >= 2; got {num_categories!r}")
+        num_categories = integer(num_categories, "num_categories", minimum=2)
+        rows, cols = positive_int(rows, "rows"), positive_int(cols, "cols")
         self.ax, self.rows, self.cols, self.title = ax, rows, cols, title
         blank = mosaic(np.zeros((0, 64)), rows, cols)
         self.image_ = ax.imshow(blank, cmap="gray_r", vmin=0, vmax=num_categories - 1, interpolation="nearest")

@@ -15,21 +15,30 @@ from __future__ import annotations
 import numpy as np
 from matplotlib.ticker import FormatStrFormatter, LogLocator, NullLocator
 
+from .._checks import ArgumentTypeError, positive_float, positive_int
+
 __all__ = ["TableDisplay", "LogWeightDisplay", "CurveDisplay", "GridTrainingDisplay", "WeightBarsDisplay",
            "plot_js_curves", "format_table"]
 
 
-def _array(x) -> np.ndarray:
+def _array(x, name: str = "values", ndim: int | None = None) -> np.ndarray:
+    """``x`` (a tensor or array-like of numbers) as a float64 array, with ``ndim`` axes when given."""
     if hasattr(x, "detach"):
         x = x.detach().cpu().double().numpy()
-    return np.asarray(x, dtype=float)
+    try:
+        arr = np.asarray(x, dtype=float)
+    except (TypeError, ValueError) as err:
+        raise ArgumentTypeError(f"{name} must be an array of numbers; got {type(x).__name__}") from err
+    if ndim is not None and (arr.ndim != ndim or arr.size == 0):
+        raise ValueError(f"{name} must be a non-empty {ndim}-D array; got shape {arr.shape}")
+    return arr
 
 
 class TableDisplay:
     """Heatmap of a probability table; the colour scale is fixed at ``vmax`` so frames compare."""
 
     def __init__(self, ax, table, extent=None, title: str = "", vmax: float | None = None, cmap: str = "viridis"):
-        table = _array(table)
+        table = _array(table, "table", 2)
         self.ax = ax
         self.image_ = ax.imshow(table.T, origin="lower", extent=extent, cmap=cmap, vmin=0,
                                 vmax=vmax if vmax is not None else table.max(), interpolation="nearest")
@@ -37,7 +46,7 @@ class TableDisplay:
         ax.set(xticks=[], yticks=[])
 
     def update(self, table, title: str | None = None) -> None:
-        self.image_.set_data(_array(table).T)
+        self.image_.set_data(_array(table, "table", 2).T)
         if title is not None:
             self.ax.set_title(title, fontsize=9)
 
@@ -47,14 +56,15 @@ class LogWeightDisplay:
 
     def __init__(self, ax, log_w, extent=None, limit: float = 4.0, title: str = "critic log w (line: w = 1)"):
         self.ax, self.extent, self.contour_ = ax, extent, None
-        self.image_ = ax.imshow(_array(log_w).T, origin="lower", extent=extent, cmap="RdBu_r",
+        limit = positive_float(limit, "limit")
+        self.image_ = ax.imshow(_array(log_w, "log_w", 2).T, origin="lower", extent=extent, cmap="RdBu_r",
                                 vmin=-limit, vmax=limit, interpolation="nearest")
         ax.set_title(title, fontsize=9)
         ax.set(xticks=[], yticks=[])
         self.update(log_w)
 
     def update(self, log_w) -> None:
-        log_w = _array(log_w)
+        log_w = _array(log_w, "log_w", 2)
         self.image_.set_data(log_w.T)
         if self.contour_ is not None:
             self.contour_.remove()
@@ -129,7 +139,7 @@ class WeightBarsDisplay:
         self.update(log_w)
 
     def _normalised(self, log_w) -> np.ndarray:
-        log_w = _array(log_w)[:, : len(self.axes)]                     # (M, n_z)
+        log_w = _array(log_w, "log_w", 2)[:, : len(self.axes)]         # (M, n_z)
         w = np.exp(log_w - log_w.max(0, keepdims=True))
         return w / w.sum(0, keepdims=True)
 
@@ -161,6 +171,9 @@ def plot_js_curves(ax, results: dict, references: dict | None = None, x: str = "
 
 def format_table(rows: list[dict], columns: list[str] | None = None, digits: int = 4) -> str:
     """Plain-text table of dict rows (numbers rounded; None shown as '—')."""
+    if not isinstance(rows, (list, tuple)) or not rows or not all(isinstance(r, dict) for r in rows):
+        raise ValueError("rows must be a non-empty list of dicts (one per table row)")
+    digits = positive_int(digits, "digits", minimum=0)
     columns = columns or list(rows[0])
     cell = lambda v: "—" if v is None else (f"{v:.{digits}f}" if isinstance(v, float) else str(v))  # noqa: E731
     body = [[cell(row.get(c)) for c in columns] for row in rows]

@@ -9,6 +9,7 @@ from __future__ import annotations
 import numpy as np
 import torch
 
+from .._checks import in_interval, real
 from ..divergences import get
 from .figures import figure
 
@@ -42,7 +43,7 @@ class FenchelDisplay:
         if axes is None:
             _, axes = figure(key, ncols=2, figsize=(10, 3.8))
         self.ax_f, self.ax_star = axes
-        self.u_max = u_max
+        self.u_max = in_interval(u_max, "u_max", 0.2, float("inf"), "()")            # the tangents span u in [0.2, u_max]
         self.u = torch.linspace(1e-3, u_max, 400, dtype=F64)
         (self.f_line,) = self.ax_f.plot([], [], color="k", lw=2, label="$f(u)$")
         (self.tangent,) = self.ax_f.plot([], [], color="tab:red", lw=1.5, label="slope $t$")
@@ -70,6 +71,7 @@ class FenchelDisplay:
     def set_divergence(self, divergence, t: float | None = None) -> None:
         """Redraw f and f* for another divergence (same artists); ``t`` defaults to f'(1)."""
         self.div = get(divergence)
+        t = None if t is None else real(t, "t")
         lo, hi = self.t_range()
         self.ts = torch.linspace(lo, hi, 400, dtype=F64)
         fu, fs = _np(self.div.f(self.u)), _np(self.div.f_star(self.ts))
@@ -86,7 +88,7 @@ class FenchelDisplay:
 
     def update(self, t: float) -> None:
         """Move the tangent to slope ``t`` (must lie in dom f*)."""
-        tt = torch.tensor(float(t), dtype=F64)
+        tt = torch.tensor(real(t, "t"), dtype=F64)
         fs, u_star = float(self.div.f_star(tt)), float(self.div.weight(tt))
         self.t, self.u_star, self.f_star_t = float(t), u_star, fs
         self.tangent.set_data([0, self.u_max], [-fs, self.t * self.u_max - fs])
@@ -104,6 +106,9 @@ class DensityDisplay:
     r"""Bars of $p$ and $q$ over the support, and $\tilde p = wq/\beta$ as a line, with a readout."""
 
     def __init__(self, p, q, ax=None, tilde_label=r"$\tilde p = wq/\beta$", key: str = "density") -> None:
+        if _np(p).ndim != 1 or _np(p).shape != _np(q).shape or not len(_np(p)):
+            raise ValueError(f"p and q must be non-empty 1-D tables of the same length; got shapes "
+                             f"{_np(p).shape} and {_np(q).shape}")
         if ax is None:
             _, ax = figure(key, figsize=(8, 3.6))
         self.ax, x = ax, np.arange(len(p))

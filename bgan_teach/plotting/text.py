@@ -16,6 +16,8 @@ _STYLES = {"unigram": ":", "bigram": "--"}
 
 def format_samples(samples: list[str]) -> str:
     """One sample per line between bars, so that leading and trailing spaces stay visible."""
+    if isinstance(samples, str) or not all(isinstance(s, str) for s in samples):
+        raise TypeError("samples must be a list of strings (one decoded sample each)")
     return "\n".join(f"|{s}|" for s in samples)
 
 
