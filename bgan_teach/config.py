@@ -29,13 +29,15 @@ def static() -> bool:
     return _flag("BGAN_STATIC")
 
 
-def make_generator(seed: int | torch.Generator | None, device: str | torch.device = "cpu") -> torch.Generator:
+def make_generator(seed: int | torch.Generator | None, device: str | torch.device = "cpu",
+                   name: str = "seed") -> torch.Generator:
     """A ``torch.Generator`` from a seed (an existing generator is passed through).
 
     ``seed`` must be an integer or a ``torch.Generator``: None, 1.5, ``True`` or ``"0"`` raise
-    ``TypeError`` (:class:`~bgan_teach._checks.ArgumentTypeError`, also a ``ValueError``).
+    ``TypeError`` (:class:`~bgan_teach._checks.ArgumentTypeError`, also a ``ValueError``) naming ``name``,
+    the caller's parameter.
     """
-    if isinstance(_seed(seed), torch.Generator):
+    if isinstance(_seed(seed, name), torch.Generator):
         return seed
     gen = torch.Generator(device=device)
     gen.manual_seed(int(seed))

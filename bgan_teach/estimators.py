@@ -167,7 +167,7 @@ def gumbel_noise(shape, generator: torch.Generator | int | None = None, dtype=to
     ``generator``: a ``torch.Generator``, an int seed, or None (torch's global RNG). ``dtype`` must be floating.
     """
     dtype, shape = _floating_dtype(dtype), _shape(shape)
-    generator = None if generator is None else make_generator(generator)
+    generator = None if generator is None else make_generator(generator, name="generator")
     tiny = torch.finfo(dtype).tiny
     u = torch.rand(shape, generator=generator, dtype=dtype, device=device).clamp_min(tiny)
     return -torch.log((-torch.log(u)).clamp_min(tiny))

@@ -96,7 +96,7 @@ class RingGrid:
     def sample(self, n: int, generator: torch.Generator | None = None) -> torch.Tensor:
         """n exact draws from :meth:`probs`: LongTensor (n, 2) of (x-cell, y-cell)."""
         n = integer(n, "n", minimum=1)
-        generator = None if generator is None else make_generator(generator)
+        generator = None if generator is None else make_generator(generator, name="generator")
         flat = torch.multinomial(self._table.flatten(), n, replacement=True, generator=generator)
         return torch.stack([flat // self.size, flat % self.size], 1)
 

@@ -58,7 +58,7 @@ class Toy2D:
 
     def sample(self, n: int, generator: torch.Generator | int = 0) -> torch.Tensor:
         """n exact samples, float32 (n, 2): pick a component by ``weights``, add N(0, σ² I)."""
-        n, gen = positive_int(n, "n"), make_generator(generator)
+        n, gen = positive_int(n, "n"), make_generator(generator, name="generator")
         k = torch.multinomial(self.weights, int(n), replacement=True, generator=gen)       # (n,)
         eps = torch.randn(int(n), 2, generator=gen, dtype=torch.float64)                   # (n, 2)
         return (self.centers[k] + self.sigma * eps).float()

@@ -67,7 +67,7 @@ def _flat(p, q) -> tuple[torch.Tensor, torch.Tensor]:
     p = as_tensor(p, "p", torch.float64).to(torch.float64).flatten()
     q = as_tensor(q, "q", torch.float64).to(torch.float64).flatten()
     if p.shape != q.shape:
-        raise ValueError(f"target and model tables must have the same number of cells; got {p.numel()} and {q.numel()}")
+        raise ValueError(f"p (target) and q (model) tables must have the same number of cells; got {p.numel()} and {q.numel()}")
     if not torch.isfinite(q).all() or (q < 0).any() or not q.sum() > 0:
         raise ValueError("q must be a non-negative finite table with positive total mass (it is normalised here)")
     return p, q / q.sum()

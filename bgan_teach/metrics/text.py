@@ -58,8 +58,9 @@ def _codes(codes, num_categories: int, name: str = "codes") -> torch.Tensor:
         codes = torch.as_tensor(codes)
     except (TypeError, ValueError, RuntimeError) as err:
         raise ArgumentTypeError(f"{name} must be integer indices of shape (N, L); got {type(codes).__name__}") from err
-    if codes.dtype.is_floating_point or codes.dtype == torch.bool or codes.is_complex() or codes.ndim != 2 \
-            or codes.shape[0] == 0:
+    if codes.dtype.is_floating_point or codes.dtype == torch.bool or codes.is_complex():
+        raise ArgumentTypeError(f"{name} must be integer indices of shape (N, L); got dtype {codes.dtype}")
+    if codes.ndim != 2 or codes.shape[0] == 0:
         raise ValueError(f"{name} must be integer indices of shape (N, L) with N >= 1; got {codes.dtype} "
                          f"{tuple(codes.shape)}")
     if codes.min() < 0 or codes.max() >= num_categories:
@@ -67,11 +68,11 @@ def _codes(codes, num_categories: int, name: str = "codes") -> torch.Tensor:
     return codes.long()
 
 
-def bigram_distribution(codes, num_categories: int) -> torch.Tensor:
+def bigram_distribution(codes, num_categories: int, name: str = "codes") -> torch.Tensor:
     """Frequencies of adjacent pairs (x_l, x_{l+1}) within each row: float64 (K, K) summing to 1."""
-    codes = _codes(codes, num_categories)
+    codes = _codes(codes, num_categories, name)
     if codes.shape[1] < 2:
-        raise ValueError("sequences must have length >= 2 to contain a bigram")
+        raise ValueError(f"{name} must have length L >= 2 to contain a bigram; got shape {tuple(codes.shape)}")
     pairs = (codes[:, :-1] * num_categories + codes[:, 1:]).flatten()         # (N·(L−1),)
     counts = torch.bincount(pairs, minlength=num_categories**2).double()
     return (counts / counts.sum()).view(num_categories, num_categories)
@@ -79,8 +80,8 @@ def bigram_distribution(codes, num_categories: int) -> torch.Tensor:
 
 def bigram_js(samples, reference, num_categories: int) -> float:
     """JSD (nats) between the bigram distributions of ``samples`` and ``reference`` (both (N, L))."""
-    p = bigram_distribution(samples, num_categories).flatten()
-    q = bigram_distribution(reference, num_categories).flatten()
+    p = bigram_distribution(samples, num_categories, "samples").flatten()
+    q = bigram_distribution(reference, num_categories, "reference").flatten()
     m = (p + q) / 2
     kl = lambda a: (torch.xlogy(a, a) - torch.xlogy(a, m)).sum()              # noqa: E731
     return float(0.5 * kl(p) + 0.5 * kl(q))

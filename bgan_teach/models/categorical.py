@@ -111,7 +111,7 @@ def _logits(logits) -> torch.Tensor:
 
 def _rng(generator) -> torch.Generator | None:
     """None (torch's global RNG), or a ``torch.Generator`` from a generator or an int seed."""
-    return None if generator is None else make_generator(generator)
+    return None if generator is None else make_generator(generator, name="generator")
 
 
 FEW_CATEGORIES = 4        # up to this K, sample_categorical inverts the CDF itself (faster than multinomial)

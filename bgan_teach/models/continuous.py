@@ -101,7 +101,7 @@ class MLPGenerator(nn.Module):
 
     def noise(self, n: int, generator: torch.Generator | int = 0) -> torch.Tensor:
         """Noise (n, input_dim): standard normal, plus a uniformly drawn one-hot component when K > 0."""
-        n, gen = positive_int(n, "n"), make_generator(generator)
+        n, gen = positive_int(n, "n"), make_generator(generator, name="generator")
         eps = torch.randn(n, self.noise_dim, generator=gen, dtype=_weights_dtype(self))   # float64 for a .double() G
         component = torch.randint(self.components, (n,), generator=gen) if self.components else None
         return self.inputs(eps, component)

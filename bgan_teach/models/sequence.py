@@ -68,7 +68,7 @@ class SequenceGenerator(nn.Module):
 
         ``generator``: a ``torch.Generator``, a seed, or None for torch's global RNG.
         """
-        gen = None if generator is None else make_generator(generator)     # None: the global RNG
+        gen = None if generator is None else make_generator(generator, name="generator")     # None: global RNG
         weight = self.dense.weight
         return torch.rand(_check_int(n, "n"), self.noise_dim, generator=gen, device=weight.device, dtype=weight.dtype)
 

@@ -40,10 +40,11 @@ class FenchelDisplay:
 
     def __init__(self, divergence="kl", t: float | None = None, axes=None, u_max: float = 4.0,
                  key: str = "fenchel") -> None:
+        self.u_max = in_interval(u_max, "u_max", 0.2, float("inf"), "()")            # the tangents span u in [0.2, u_max]
+        get(divergence)
         if axes is None:
             _, axes = figure(key, ncols=2, figsize=(10, 3.8))
         self.ax_f, self.ax_star = axes
-        self.u_max = in_interval(u_max, "u_max", 0.2, float("inf"), "()")            # the tangents span u in [0.2, u_max]
         self.u = torch.linspace(1e-3, u_max, 400, dtype=F64)
         (self.f_line,) = self.ax_f.plot([], [], color="k", lw=2, label="$f(u)$")
         (self.tangent,) = self.ax_f.plot([], [], color="tab:red", lw=1.5, label="slope $t$")
