@@ -30,7 +30,16 @@ class NonFiniteError(FloatingPointError):
 
 
 def check_finite(step: int, **values) -> None:
-    """Raise :class:`NonFiniteError` naming the first non-finite quantity and the step (in its own dtype)."""
+    """Raise :class:`NonFiniteError` naming the first non-finite quantity and the step (in its own dtype).
+
+    One fused test first: the sum of every tensor's entries is finite when they all are, so a single
+    reduction and a single host read cover every quantity (one device sync on a GPU, not one per
+    quantity). Only when that sum is NaN/inf are the quantities checked one by one, in order; if the
+    sum merely overflowed with every entry finite, nothing is raised.
+    """
+    numbers_finite = all(math.isfinite(float(v)) for v in values.values() if not isinstance(v, torch.Tensor))
+    if numbers_finite and _tensors_finite([v for v in values.values() if isinstance(v, torch.Tensor)]):
+        return
     for name, value in values.items():
         if isinstance(value, torch.Tensor):
             value = value.detach()
@@ -44,47 +53,97 @@ def check_finite(step: int, **values) -> None:
         raise NonFiniteError(f"{name} became {bad} at step {step}")
 
 
+def _tensors_finite(tensors: list[torch.Tensor]) -> bool:
+    """True when the sum over every entry of every tensor is finite (one host read); False also on mixed devices."""
+    if not tensors:
+        return True
+    if len({t.device for t in tensors}) > 1:
+        return False                                               # the per-quantity path decides
+    total = tensors[0].detach().sum()
+    for t in tensors[1:]:
+        total = total + t.detach().sum()
+    return bool(torch.isfinite(total))
+
+
 class History:
     """Per-step records: ``history.append(step=3, loss_d=...)``; ``history["loss_d"]`` → numpy array.
 
     Values are kept as Python floats (float64): a float64 run keeps its precision, a float32 run its exact
-    float32 values. A tensor is reduced by its mean in its own dtype.
+    float32 values. A tensor is reduced by its mean in its own dtype. Tensors are stored as they are
+    (detached, not copied: do not change them in place afterwards) and turned into floats together
+    when the history is read (``history[key]``, ``rows``, ``last()``, pickling) or every
+    ``RESOLVE_EVERY`` rows: one stacked conversion instead of one ``.item()`` per quantity and step.
     """
 
+    RESOLVE_EVERY = 256
+
     def __init__(self) -> None:
-        self.rows: list[dict[str, float]] = []
+        self._rows: list[dict[str, Any]] = []
+        self._keys: dict[str, None] = {}
+        self._pending = 0                 # rows from this index on may still hold tensors
 
     @staticmethod
-    def _value(value) -> float:
+    def _value(value):
         if isinstance(value, torch.Tensor):
             value = value.detach()
-            value = value.mean() if value.numel() != 1 else value.reshape(())
-            return float(value.item())
+            return value if value.dim() == 0 else value.mean() if value.numel() != 1 else value.reshape(())
         return float(value)
 
+    def _store(self, row: dict[str, Any], values: dict[str, Any]) -> None:
+        row.update({key: self._value(value) for key, value in values.items()})
+        self._keys.update(dict.fromkeys(values))
+        if len(self._rows) - self._pending >= self.RESOLVE_EVERY:
+            self._resolve()
+
+    def _resolve(self, start: int | None = None) -> None:
+        """Turn the stored tensors of rows ``start:`` (default: the pending ones) into floats, one stack per dtype."""
+        start = self._pending if start is None else start
+        groups: dict[tuple, list[tuple[dict, str, torch.Tensor]]] = {}
+        for row in self._rows[start:]:
+            for key, value in row.items():
+                if isinstance(value, torch.Tensor):
+                    groups.setdefault((value.dtype, value.device), []).append((row, key, value))
+        for entries in groups.values():
+            for (row, key, _), number in zip(entries, torch.stack([v for _, _, v in entries]).tolist()):
+                row[key] = float(number)
+        if start == self._pending:
+            self._pending = len(self._rows)
+
     def append(self, **values) -> None:
-        self.rows.append({key: self._value(value) for key, value in values.items()})
+        self._rows.append({})
+        self._store(self._rows[-1], values)
 
     def annotate(self, **values) -> None:
         """Add quantities to the last row (e.g. the loop's timing, metrics computed after the step)."""
-        self.rows[-1].update({key: self._value(value) for key, value in values.items()})
+        if self._pending == len(self._rows):
+            self._pending -= 1                                       # the last row may hold tensors again
+        self._store(self._rows[-1], values)
+
+    @property
+    def rows(self) -> list[dict[str, float]]:
+        self._resolve()
+        return self._rows
 
     def __len__(self) -> int:
-        return len(self.rows)
+        return len(self._rows)
 
     def keys(self) -> list[str]:
-        seen: dict[str, None] = {}
-        for row in self.rows:
-            seen.update(dict.fromkeys(row))
-        return list(seen)
+        return list(self._keys)
 
     def __getitem__(self, key: str) -> np.ndarray:
-        if key not in self.keys():
+        if key not in self._keys:
             raise KeyError(f"no quantity {key!r} in history; recorded: {self.keys()}")
         return np.array([row.get(key, np.nan) for row in self.rows], dtype=np.float64)
 
     def last(self) -> dict[str, float]:
-        return dict(self.rows[-1]) if self.rows else {}
+        if not self._rows:
+            return {}
+        self._resolve(len(self._rows) - 1)                          # the last row only
+        return dict(self._rows[-1])
+
+    def __getstate__(self) -> dict:
+        self._resolve()
+        return self.__dict__
 
 
 @dataclass
@@ -157,7 +216,7 @@ class Stepper:
     """The state and the run loop both GAN trainers share.
 
     Subclasses build ``generator``, ``critic``, their optimisers and ``rng`` in ``reset()`` (which must call
-    :meth:`_clear`), and implement ``step()`` (returns the history row it appended via :meth:`record`).
+    :meth:`_clear`), and implement ``step()`` (which appends its history row via :meth:`record`).
     ``snapshot_extras()`` gives what every snapshot of this trainer stores; ``step_metrics(final)`` gives
     quantities computed after a step outside the timed part (both optional).
     """
@@ -168,11 +227,10 @@ class Stepper:
         self.history, self.snapshots = History(), []
         self.steps, self.seconds = 0, 0.0
 
-    def record(self, **row) -> dict[str, float]:
-        """Count one step and append its history row (``step`` first)."""
+    def record(self, **row) -> None:
+        """Count one step and append its history row (``step`` first; tensors become floats when read)."""
         self.steps += 1
         self.history.append(step=self.steps, **row)
-        return self.history.last()
 
     def snapshot_extras(self) -> dict:
         return {}

@@ -114,7 +114,7 @@ class ContinuousGAN(Stepper):
         return self.generator(z)                                                   # (B, d)
 
     # --- one update each -------------------------------------------------------------------
-    def critic_step(self) -> dict[str, float]:
+    def critic_step(self) -> None:
         r"""One Adam step on $-\text{bound}(V(x_{real}), V(G(z))) + \lambda\,\mathbb E_P\|\nabla_x V\|^2$."""
         x_real = self.real_batch()
         with torch.no_grad():
@@ -128,9 +128,8 @@ class ContinuousGAN(Stepper):
         total.backward()
         self.opt_d.step()
         self.critic_steps_done += 1
-        self._last_d = {"loss_d": float(loss.detach()), "v_real": float(v_real.detach().mean()),
-                        "v_fake": float(v_fake.detach().mean())}
-        return dict(self._last_d)
+        self._last_d = {"loss_d": loss.detach(), "v_real": v_real.detach().mean(),    # 0-d tensors: the
+                        "v_fake": v_fake.detach().mean()}                          # history converts them
 
     def generator_loss_value(self, v_fake: torch.Tensor, update_log_z: bool = False) -> torch.Tensor:
         """The active generator loss (scalar) on critic outputs ``v_fake`` of generated points."""
@@ -140,7 +139,7 @@ class ContinuousGAN(Stepper):
             self.log_z = losses.ema(self.log_z, log_beta, self.options["log_z_gamma"])
         return row.mean(self.divergence, v_fake, self.log_z)
 
-    def generator_step(self) -> dict[str, float]:
+    def generator_step(self) -> None:
         """One Adam step on the generator loss; counts as a step (appends a history row)."""
         v_fake = self.critic(self.fake_batch())                                        # (B,)
         loss = self.generator_loss_value(v_fake, update_log_z=True)
@@ -148,12 +147,12 @@ class ContinuousGAN(Stepper):
         self.opt_g.zero_grad(set_to_none=True)
         loss.backward()
         self.opt_g.step()
-        row = {**self._last_d, "loss_g": float(loss.detach()), "v_fake_g": float(v_fake.detach().mean())}
+        row = {**self._last_d, "loss_g": loss.detach(), "v_fake_g": v_fake.detach().mean()}
         if self.log_z is not None:
-            row["log_z"] = float(self.log_z)
-        return self.record(**row)
+            row["log_z"] = self.log_z
+        self.record(**row)
 
-    def step(self) -> dict[str, float]:
+    def step(self) -> None:
         """``critic_steps`` critic updates (plus ``critic_warmup`` before the very first), then one generator update.
 
         NOTE(deviation): the warm-up is not in the paper; WGAN (Arjovsky et al. 2017) gives the critic 100
@@ -162,7 +161,7 @@ class ContinuousGAN(Stepper):
         warmup = self.options["critic_warmup"] if self.steps == 0 and self.critic_steps_done == 0 else 0
         for _ in range(self.options["critic_steps"] + warmup):
             self.critic_step()
-        return self.generator_step()
+        self.generator_step()
 
     # --- views --------------------------------------------------------------------------
     def sample(self, n: int | None = None, seed: int | torch.Generator | None = None) -> torch.Tensor:

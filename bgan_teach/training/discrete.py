@@ -21,6 +21,7 @@ mapping float (N, d, K) → (N,). They are trained in place.
 from __future__ import annotations
 
 import copy
+import math
 
 import torch
 
@@ -71,10 +72,18 @@ ESTIMATORS = {"bgan": _loss_bgan, "bgan_global": _loss_bgan_global, "reinforce":
 
 
 def diagnostics(log_w: torch.Tensor) -> dict[str, torch.Tensor]:
-    """mean_b ESS, var(log w) and mean_b log α̂ (docs/math.md §4.3 and §5.4)."""
-    return dict(ess=weights.effective_sample_size_from_log_weights(log_w).mean(),
+    r"""mean_b ESS, var(log w) and mean_b log α̂ (docs/math.md §4.3 and §5.4), as 0-d tensors.
+
+    $\mathrm{ESS}_b = \exp(2\,\mathrm{LSE}_m \log w - \mathrm{LSE}_m 2\log w)$ and
+    $\log\hat\alpha_b = \mathrm{LSE}_m \log w - \log M$ share one $\mathrm{LSE}_m \log w$; the same
+    operations as :func:`~bgan_teach.weights.effective_sample_size_from_log_weights` and
+    :func:`~bgan_teach.weights.log_partition` (so the same numbers), without their input checks:
+    ``log_w`` comes from critic outputs the trainer has just checked.
+    """
+    lse = torch.logsumexp(log_w, 0)                                               # (B,)
+    return dict(ess=torch.exp(2 * lse - torch.logsumexp(2 * log_w, 0)).mean(),
                 var_log_w=log_w.var() if log_w.numel() > 1 else torch.zeros(()),
-                log_alpha=weights.log_partition(log_w).mean())
+                log_alpha=(lse - math.log(log_w.shape[0])).mean())
 
 
 class DiscreteGAN(Stepper):
@@ -148,8 +157,8 @@ class DiscreteGAN(Stepper):
         return loss_g.detach()
 
     # --- one step --------------------------------------------------------------------------
-    def step(self) -> dict[str, float]:
-        r"""One training step of discrete BGAN (docs/math.md §5.4); returns the history row it appends."""
+    def step(self) -> None:
+        r"""One training step of discrete BGAN (docs/math.md §5.4); appends its row to ``self.history``."""
         m, b = self.options["samples_per_z"], self.options["batch_size"]
         x_real = self.real_batch()                                                 # (B, d, K) one-hot data
         logits = self.generator_logits()                                           # (B, d, K): g(x | z_b)
@@ -162,17 +171,16 @@ class DiscreteGAN(Stepper):
         log_g = categorical_log_prob(logits, x_fake)                               # (M, B) log g(x^(m)|z_b), to θ
         loss_g = ESTIMATORS[self.estimator](self, log_w, log_g)                    # bgan: −mean_b Σ_m w̃ log g
         self.update_generator(loss_g)                                              # only log g carries θ
-        return self.record(loss_d=loss_d, loss_g=loss_g.detach(), **diagnostics(log_w))
+        self.record(loss_d=loss_d, loss_g=loss_g.detach(), **diagnostics(log_w))
 
-    def _gumbel_step(self, x_real, logits) -> dict[str, float]:
+    def _gumbel_step(self, x_real, logits) -> None:
         m, b = self.options["samples_per_z"], self.options["batch_size"]
         relaxed = gumbel_softmax(logits.expand(m, *logits.shape), self.temperature(), True, self.rng)
         relaxed = relaxed.flatten(0, 1)                                            # (M·B, d, K), one-hot values
         v_fake = self.critic(relaxed.detach())                                     # (M·B,)
         loss_d = self.update_critic(x_real, v_fake)
         loss_g = self.update_generator(non_saturating_loss(self.divergence, self.critic(relaxed)))
-        return self.record(loss_d=loss_d, loss_g=loss_g,
-                           **diagnostics(self.divergence.log_weight(v_fake.detach()).view(m, b)))
+        self.record(loss_d=loss_d, loss_g=loss_g, **diagnostics(self.divergence.log_weight(v_fake.detach()).view(m, b)))
 
     def temperature(self) -> float:
         r"""Gumbel-softmax τ at this step: ``gumbel_tau``, or with ``gumbel_anneal`` = r > 0 the annealed
@@ -180,16 +188,15 @@ class DiscreteGAN(Stepper):
         tau, rate = self.options["gumbel_tau"], self.options["gumbel_anneal"]
         return gumbel_temperature(self.steps, start=tau, rate=rate) if rate > 0 else tau
 
-    def critic_step(self) -> dict[str, float]:
+    def critic_step(self) -> None:
         """One critic update alone, on a fresh batch; does not count as a step."""
         m, b = self.options["samples_per_z"], self.options["batch_size"]
         with torch.no_grad():
             x_fake = sample_categorical(self.generator_logits(), m, self.rng)       # (M, B, d)
         v_fake = self.critic(one_hot(x_fake, self.k).flatten(0, 1)).view(m, b)     # (M, B)
-        self._last_d = {"loss_d": float(self.update_critic(self.real_batch(), v_fake))}
-        return dict(self._last_d)
+        self._last_d = {"loss_d": self.update_critic(self.real_batch(), v_fake)}
 
-    def generator_step(self) -> dict[str, float]:
+    def generator_step(self) -> None:
         """One generator update alone, on a fresh batch, against the current critic; counts as a step."""
         m, b = self.options["samples_per_z"], self.options["batch_size"]
         logits = self.generator_logits()                                           # (B, d, K)
@@ -198,7 +205,7 @@ class DiscreteGAN(Stepper):
             log_w = self.divergence.log_weight(self.critic(one_hot(x_fake, self.k).flatten(0, 1)).view(m, b))
         estimator = ESTIMATORS[self.estimator] or _loss_bgan
         loss_g = self.update_generator(estimator(self, log_w, categorical_log_prob(logits, x_fake)))
-        return self.record(**self._last_d, loss_g=loss_g, **diagnostics(log_w))
+        self.record(**self._last_d, loss_g=loss_g, **diagnostics(log_w))
 
     # --- what the loop records besides the step -----------------------------------------------
     def step_metrics(self, final: bool) -> dict[str, float]:
