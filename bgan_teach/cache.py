@@ -1,0 +1,190 @@
+r"""Instant re-runs: heavy training calls cached on disk with ``joblib.Memory``.
+
+    from bgan_teach.cache import cached
+    result = cached(train_discrete)(data, K, steps=5000, target=p)   # minutes the first time, ~0.1 s after
+
+The first call runs ``train_discrete`` and stores its result; the same call again (same arguments, same
+package code) loads it from disk instead of training. Storage, lookup and file locking are joblib's
+(https://joblib.readthedocs.io, ``joblib.Memory``); this module only decides the **key**:
+
+- every argument of the call, defaults filled in, so ``steps=2000`` and leaving ``steps`` out are the
+  same call; arguments that only change what is printed (``progress``) are left out;
+- the package version, the torch version and a hash of the package's source (every file under
+  ``bgan_teach/``). joblib alone watches only the source of the cached function itself; a change to a
+  loss, an estimator or a model it calls would leave the key as it was and hand back a result the
+  current code no longer computes. Hashing the whole package makes any code change miss the cache
+  (results are then recomputed, never silently stale).
+
+How arguments are hashed: joblib's hasher (pickle-based, by value; numpy arrays by their bytes), with
+three additions, because plain pickling is not deterministic or not possible for them:
+
+- **torch tensors** (and parameters, so whole modules passed as ``generator=`` / ``critic=``, targets,
+  data): by dtype, shape, device type, ``requires_grad`` and their bytes. (Pickled tensors embed a
+  memory address, so their pickle differs between processes.)
+- **torch.Generator**: by device and its state.
+- **functions that cannot be pickled by name** — closures such as ``snapshot_fn=text_snapshot_fn(corpus)``,
+  lambdas, and functions defined in a notebook (``__main__``): by their byte code, constants, names,
+  defaults and the values they close over (hashed the same way), never by file name or line number,
+  so moving a cell does not miss the cache and editing the function does. Globals such a function
+  reads are **not** part of the key: pass what it depends on as arguments or close over it.
+
+Switches: ``BGAN_NO_CACHE=1`` turns caching off (the function simply runs). ``BGAN_CACHE_DIR`` sets the
+location; the default is ``$XDG_CACHE_HOME/bgan-teach`` (``~/.cache/bgan-teach``), outside the
+repository, so every checkout and notebook shares it. ``make clean-cache`` (or :func:`clear`) empties it.
+``make test`` runs with ``BGAN_NO_CACHE=1``, so CI never reuses a result.
+
+On a hit, the modules in the result are copies loaded from disk: use ``result.generator`` /
+``result.critic``, not the modules you passed in (those are trained in place only on a miss).
+"""
+from __future__ import annotations
+
+import functools
+import hashlib
+import inspect
+import os
+import shutil
+import types
+from pathlib import Path
+from typing import Any, Callable
+
+import joblib
+import joblib.hashing
+import torch
+
+__all__ = ["cached", "enabled", "cache_dir", "package_key", "call_key", "memory", "clear", "IGNORED"]
+
+IGNORED = ("progress",)          # arguments that change only what is printed, never the result
+PACKAGE = Path(__file__).resolve().parent
+
+
+def enabled() -> bool:
+    """False when ``BGAN_NO_CACHE`` is set to 1/true/yes/on."""
+    return os.environ.get("BGAN_NO_CACHE", "").strip().lower() not in {"1", "true", "yes", "on"}
+
+
+def cache_dir() -> Path:
+    """``BGAN_CACHE_DIR``, else ``$XDG_CACHE_HOME/bgan-teach``, else ``~/.cache/bgan-teach``."""
+    if os.environ.get("BGAN_CACHE_DIR"):
+        return Path(os.environ["BGAN_CACHE_DIR"]).expanduser()
+    base = os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache"
+    return Path(base).expanduser() / "bgan-teach"
+
+
+@functools.lru_cache(maxsize=None)
+def _source_hash(root: Path = PACKAGE) -> str:
+    """sha256 over the relative path and bytes of every file under the package (bytecode caches excluded)."""
+    digest = hashlib.sha256()
+    for path in sorted(p for p in root.rglob("*") if p.is_file() and "__pycache__" not in p.parts):
+        digest.update(path.relative_to(root).as_posix().encode() + b"\0" + path.read_bytes() + b"\0")
+    return digest.hexdigest()
+
+
+def package_key() -> str:
+    """``<bgan_teach version>-torch<version>-<source hash>``: one cache folder per code version."""
+    from . import __version__
+
+    return f"{__version__}-torch{torch.__version__}-{_source_hash()[:16]}"
+
+
+# --- hashing arguments ----------------------------------------------------------------------------------
+def _hashed(*parts):          # the "constructor" named in hash-only reductions; never called
+    raise RuntimeError("bgan_teach.cache._hashed is a hashing marker, not a constructor")
+
+
+def _code_key(code: types.CodeType) -> tuple:
+    """What a function computes: byte code, constants (nested code too) and names; no file or line."""
+    consts = tuple(_code_key(c) if isinstance(c, types.CodeType) else c for c in code.co_consts)
+    return (code.co_name, code.co_code, consts, code.co_names, code.co_varnames, code.co_freevars,
+            code.co_argcount, code.co_kwonlyargcount, code.co_flags)
+
+
+def _by_name(fn: types.FunctionType) -> bool:
+    """True for functions pickle finds by module and name (their code is in the package or a library)."""
+    return fn.__module__ not in (None, "__main__") and "<" not in fn.__qualname__
+
+
+class _Hasher(joblib.hashing.NumpyHasher):
+    """joblib's hasher, plus deterministic reductions for tensors, torch generators and unnamed functions."""
+
+    def __init__(self):
+        super().__init__(hash_name="md5")
+        self._open: set[int] = set()
+
+    def reducer_override(self, obj):
+        if isinstance(obj, torch.Tensor):
+            flat = obj.detach().cpu().contiguous().reshape(-1)
+            return _hashed, ("tensor", type(obj).__name__, str(obj.dtype), tuple(obj.shape), obj.device.type,
+                             obj.requires_grad, flat.view(torch.uint8).numpy())
+        if isinstance(obj, torch.Generator):
+            return _hashed, ("generator", obj.device.type, obj.get_state().numpy())
+        if isinstance(obj, types.FunctionType) and not _by_name(obj):
+            if id(obj) in self._open:                                   # a closure that refers to itself
+                return _hashed, ("function", obj.__qualname__)
+            self._open.add(id(obj))
+            cells = tuple(_cell(c) for c in obj.__closure__ or ())
+            return _hashed, ("function", obj.__module__, obj.__qualname__, _code_key(obj.__code__),
+                             obj.__defaults__, obj.__kwdefaults__, cells)
+        return NotImplemented
+
+
+def _cell(cell) -> Any:
+    try:
+        return cell.cell_contents
+    except ValueError:                                                   # an empty cell
+        return "<empty cell>"
+
+
+def _hash(obj) -> str:
+    return _Hasher().hash(obj)
+
+
+def call_key(fn: Callable, args: tuple = (), kwargs: dict | None = None, ignore=IGNORED) -> str:
+    """The hash of one call: ``fn`` (by name, or by code), every bound argument with defaults filled in
+    (``ignore`` left out) and :func:`package_key`. Raises ``TypeError`` when the arguments do not fit ``fn``."""
+    try:
+        bound = inspect.signature(fn).bind(*args, **(kwargs or {}))
+    except TypeError as err:
+        raise TypeError(f"cached({getattr(fn, '__name__', fn)!r}): {err}") from None
+    bound.apply_defaults()
+    arguments = {name: value for name, value in bound.arguments.items() if name not in ignore}
+    return _hash((package_key(), fn, arguments))
+
+
+# --- the cache ------------------------------------------------------------------------------------------
+def memory() -> joblib.Memory:
+    """The ``joblib.Memory`` of this code version (a folder per :func:`package_key` under :func:`cache_dir`)."""
+    return joblib.Memory(location=cache_dir() / package_key(), verbose=0)
+
+
+def _call(key: str, fn: Callable, args: tuple, kwargs: dict):
+    """What joblib caches: ``fn(*args, **kwargs)``, stored under ``key`` alone (the rest is ignored)."""
+    return fn(*args, **kwargs)
+
+
+def cached(fn: Callable, ignore=IGNORED) -> Callable:
+    """``fn`` with its results cached on disk: ``cached(train_discrete)(data, K, steps=...)``.
+
+    Same call (see :func:`call_key`) → the stored result; anything else → ``fn`` runs and its result is
+    stored. With ``BGAN_NO_CACHE=1`` the call simply runs. ``ignore``: argument names left out of the key.
+    """
+    if not callable(fn):
+        raise TypeError(f"cached needs a function (e.g. train_discrete); got {type(fn).__name__}")
+    if isinstance(ignore, str) or not all(isinstance(name, str) for name in ignore):
+        raise TypeError(f"ignore must be a tuple of argument names; got {ignore!r}")
+
+    @functools.wraps(fn)
+    def run(*args, **kwargs):
+        if not enabled():
+            return fn(*args, **kwargs)
+        key = call_key(fn, args, kwargs, tuple(ignore))
+        return memory().cache(_call, ignore=["fn", "args", "kwargs"])(key, fn, args, kwargs)
+
+    return run
+
+
+def clear() -> Path:
+    """Delete everything under :func:`cache_dir` (every code version's results); returns the folder."""
+    folder = cache_dir()
+    if folder.exists():
+        shutil.rmtree(folder)
+    return folder
