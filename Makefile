@@ -50,7 +50,7 @@ VENV_CHECK := import importlib.util as u, sys; \
 VENV_STATE := $(shell if [ -e $(STAMP) ]; then $(PY) -c '$(VENV_CHECK)' >/dev/null 2>&1 && echo ok || echo broken; fi)
 VENV_NO_PIP := the $(VENV) has no working python or pip (Debian/Ubuntu: apt install python3-venv)
 
-.PHONY: lab test unit notebooks run-notebooks e2e bench tour pictures clean-venv FORCE
+.PHONY: lab test unit notebooks run-notebooks e2e bench tour pictures clean-venv clean-cache FORCE
 
 $(STAMP): pyproject.toml $(if $(filter broken,$(VENV_STATE)),FORCE)
 	@if [ -d $(VENV) ] && ! $(PY) -m pip --version >/dev/null 2>&1; then \
@@ -84,9 +84,9 @@ lab: $(STAMP)
 	$(if $(ALLOW_ROOT),@echo "$(ROOT_NOTE)")
 	$(VENV)/bin/jupyter lab notebooks/ $(ALLOW_ROOT) $(LAB_ARGS)
 
-## The whole suite: unit tests, stripped-notebook check, every notebook in fast mode.
+## The whole suite: unit tests, stripped-notebook check, every notebook in fast mode (never from the cache).
 test: $(STAMP)
-	BGAN_FAST=1 BGAN_STATIC=1 MPLBACKEND=Agg $(PY) -m pytest tests notebooks --nbmake \
+	BGAN_NO_CACHE=1 BGAN_FAST=1 BGAN_STATIC=1 MPLBACKEND=Agg $(PY) -m pytest tests notebooks --nbmake \
 		--nbmake-timeout=600 -p no:cacheprovider $(PYTEST_ARGS)
 
 unit: $(STAMP)
@@ -98,7 +98,7 @@ notebooks: $(STAMP)
 
 ## Execute every notebook in fast mode (what `make test` does for notebooks).
 run-notebooks: $(STAMP)
-	BGAN_FAST=1 BGAN_STATIC=1 $(PY) -m pytest notebooks --nbmake --nbmake-timeout=600 -q
+	BGAN_NO_CACHE=1 BGAN_FAST=1 BGAN_STATIC=1 $(PY) -m pytest notebooks --nbmake --nbmake-timeout=600 -q
 
 ## Benchmarks print figures; they are never timed unit tests. `make bench ARGS=--quick` for a short run.
 bench: $(STAMP)
@@ -115,6 +115,10 @@ pictures: $(STAMP)
 ## Only the real-browser tests (needs Debian's chromium; fails instead of skipping, enforces the latency bar).
 e2e: $(STAMP)
 	BGAN_REQUIRE_E2E=1 BGAN_E2E_ENFORCE_LATENCY=1 $(PY) -m pytest tests/e2e -s -p no:cacheprovider
+
+## Empty the cache of training results (bgan_teach.cache: $$BGAN_CACHE_DIR, default ~/.cache/bgan-teach).
+clean-cache: $(STAMP)
+	@$(PY) -c 'from bgan_teach.cache import clear; print(f"make: emptied {clear()}")'
 
 ## Remove .venv; the next make call rebuilds it (e.g. after a broken install, or to switch to TORCH=cpu).
 clean-venv:
