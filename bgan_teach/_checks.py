@@ -15,7 +15,7 @@ import numpy as np
 import torch
 
 __all__ = [
-    "ArgumentTypeError", "as_tensor", "non_empty", "shape", "same_shape", "dim_in_range", "probability_vector",
+    "ArgumentTypeError", "as_tensor", "non_empty", "shape", "broadcasts_to", "same_shape", "dim_in_range", "probability_vector",
     "integer", "positive_int", "real", "positive_float", "non_negative_float", "in_interval", "boolean",
     "choice", "table_entry", "seed",
 ]
@@ -94,6 +94,17 @@ def shape(x: torch.Tensor, name: str, expected: tuple, labels: str = "") -> torc
     return x
 
 
+def broadcasts_to(x: torch.Tensor, target: tuple, name: str) -> torch.Tensor:
+    """``x`` if it broadcasts to shape ``target`` without changing it (a scalar, or a matching shape)."""
+    try:
+        fits = torch.broadcast_shapes(x.shape, tuple(target)) == tuple(target)
+    except RuntimeError:
+        fits = False
+    if not fits:
+        raise ValueError(f"{name} must be a scalar or broadcast to shape {tuple(target)}; got shape {tuple(x.shape)}")
+    return x
+
+
 def same_shape(a: torch.Tensor, b: torch.Tensor, name_a: str, name_b: str) -> None:
     if a.shape != b.shape:
         raise ValueError(f"{name_a} and {name_b} must have the same shape; got {tuple(a.shape)} and {tuple(b.shape)}")
@@ -127,10 +138,18 @@ def _is_integer(value) -> bool:
     return isinstance(value, (int, np.integer)) and not isinstance(value, (bool, np.bool_))
 
 
+INT64 = (-(2**63), 2**63 - 1)
+
+
 def integer(value, name: str, minimum: int | None = None, maximum: int | None = None) -> int:
-    """``value`` as an int (Python or NumPy integer, not a bool, float or string) in [minimum, maximum]."""
+    """``value`` as an int (Python or NumPy integer, not a bool, float or string) in [minimum, maximum].
+
+    Without a ``maximum`` the value must still fit in int64 (sizes and counts go to torch as int64).
+    """
     if not _is_integer(value):
         raise ArgumentTypeError(f"{name} must be an integer; got {_shown(value)}")
+    if not INT64[0] <= value <= max(INT64[1], maximum or 0):
+        raise ValueError(f"{name} must be an integer that fits in int64; got {_brief(value)}")
     if (minimum is not None and value < minimum) or (maximum is not None and value > maximum):
         allowed = (f"in {minimum}..{maximum}" if minimum is not None and maximum is not None
                    else f">= {minimum}" if minimum is not None else f"<= {maximum}")

@@ -19,7 +19,7 @@ import math
 
 import torch
 
-from ._checks import ArgumentTypeError, as_tensor, boolean, choice, integer, non_negative_float, positive_float
+from ._checks import ArgumentTypeError, as_tensor, broadcasts_to, boolean, choice, integer, non_negative_float, positive_float
 from .config import make_generator
 
 __all__ = [
@@ -99,14 +99,8 @@ def reinforce_generator_loss(log_w, log_g, baseline) -> torch.Tensor:
     estimate of the expectation), so the step size does not grow with M.
     """
     log_w, log_g = _pair(log_w, log_g)
-    baseline = as_tensor(baseline, "baseline").to(device=log_g.device, dtype=log_g.dtype).detach()
-    try:
-        fits = torch.broadcast_shapes(baseline.shape, log_w.shape) == log_w.shape
-    except RuntimeError:
-        fits = False
-    if not fits:
-        raise ValueError(f"baseline must broadcast to log_w's (M, B) = {tuple(log_w.shape)} (a scalar, (B,) or (M, B)); "
-                         f"got shape {tuple(baseline.shape)}")
+    baseline = as_tensor(baseline, "baseline", log_g.dtype).to(device=log_g.device, dtype=log_g.dtype).detach()
+    broadcasts_to(baseline, log_w.shape, "baseline")                     # a scalar, (B,) or (M, B)
     reward = log_w - baseline                                   # (M, B), no gradient
     return -(reward * log_g).mean()
 

@@ -19,7 +19,7 @@ from typing import Callable
 
 import torch
 
-from ._checks import as_tensor, non_empty, table_entry
+from ._checks import as_tensor, broadcasts_to, non_empty, table_entry
 from .divergences import Divergence, get
 
 __all__ = ["GeneratorLoss", "GENERATOR_LOSSES", "get_generator_loss", "generator_loss_names"]
@@ -46,7 +46,8 @@ class GeneratorLoss:
 
 
 def _shifted(log_w: torch.Tensor, log_z) -> torch.Tensor:
-    return log_w - as_tensor(log_z, "log_z").to(device=log_w.device, dtype=log_w.dtype).detach()
+    log_z = broadcasts_to(as_tensor(log_z, "log_z", log_w.dtype), log_w.shape, "log_z")
+    return log_w - log_z.to(device=log_w.device, dtype=log_w.dtype).detach()
 
 
 def _boundary_seeking(div, v, log_z=None):

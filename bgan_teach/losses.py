@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import torch
 
-from ._checks import as_tensor, in_interval, non_empty
+from ._checks import as_tensor, broadcasts_to, in_interval, non_empty
 from .divergences import Divergence, get
 
 __all__ = [
@@ -54,7 +54,8 @@ def boundary_seeking_loss(divergence: str | Divergence, v_fake, log_z=None) -> t
     v_fake = _fake(v_fake)
     log_w = div.log_weight(v_fake)
     if log_z is not None:
-        log_w = log_w - as_tensor(log_z, "log_z").to(device=log_w.device, dtype=log_w.dtype).detach()
+        log_z = broadcasts_to(as_tensor(log_z, "log_z", log_w.dtype), log_w.shape, "log_z")
+        log_w = log_w - log_z.to(device=log_w.device, dtype=log_w.dtype).detach()
     return 0.5 * log_w.pow(2).mean()
 
 

@@ -113,7 +113,7 @@ def reweighted_density(log_w, q) -> torch.Tensor:
     With the optimal critic $w = p/q$ this returns $p$ exactly (Theorem 1). Last axis = support.
     """
     log_w = _check_log_w(log_w)
-    q = as_tensor(q, "q").to(log_w.dtype)
+    q = as_tensor(q, "q", log_w.dtype).to(log_w.dtype)
     if q.shape != log_w.shape:
         raise ValueError(f"log_w and q must have the same shape; got {tuple(log_w.shape)} and {tuple(q.shape)}")
     if not torch.isfinite(q).all() or (q < 0).any():

@@ -312,3 +312,57 @@ def test_float32_and_float64_agree():
         b64 = div.bound(torch.tensor(v_real), torch.tensor(v_fake))
         assert b32.dtype == torch.float32
         assert b32.item() == pytest.approx(b64.item(), rel=1e-5, abs=1e-5)
+
+
+@pytest.mark.parametrize("dtype", [torch.float32, torch.float64])
+def test_overflowing_values_are_the_signed_inf(dtype):
+    """Check docs/math.md §8.17: where the exact value overflows, the answer is the correctly signed inf."""
+    big = torch.tensor([1e4], dtype=dtype)
+    assert DIVERGENCES["kl"].conjugate_of_activation(big).item() == math.inf                  # e^{v−1}
+    assert DIVERGENCES["squared_hellinger"].conjugate_of_activation(big).item() == math.inf   # e^v − 1
+    for name in ("neyman", "squared_hellinger", "reverse_kl"):
+        assert DIVERGENCES[name].activation(-big).item() == -math.inf, name                   # 1 − e^{−v}, −e^{−v}
+    assert DIVERGENCES["neyman"].conjugate_of_activation(-big).item() == -math.inf            # 2 − 2e^{−v/2}
+    for name, div in DIVERGENCES.items():
+        assert torch.isfinite(div.log_weight(torch.tensor([-1e4, 1e4], dtype=dtype))).all(), name
+
+
+@pytest.mark.parametrize("dtype", [torch.float32, torch.float64])
+def test_neyman_bound_at_extreme_logits_is_signed_inf_not_nan(dtype):
+    """Check that Neyman's bound is −inf (critic loss +inf) at logits of −1e4, not inf − inf = NaN."""
+    from bgan_teach.losses import discriminator_loss
+
+    v = torch.tensor([-1e4], dtype=dtype)
+    div = DIVERGENCES["neyman"]
+    assert div.bound(v, v).item() == -math.inf              # exact: −(e^{5000} − 1)² (docs/math.md §8.17)
+    assert discriminator_loss("neyman", v, v).item() == math.inf
+    assert div.bound(v, 3 * v).item() == math.inf           # B = 2e^{15000} beats A = e^{10000}
+    assert div.bound(v, v).dtype == dtype
+    p = torch.tensor([0.5, 0.5], dtype=dtype)
+    assert div.weighted_bound(torch.full((2,), -1e4, dtype=dtype), p, p).item() == -math.inf
+    # Where the two terms overflow float32 but their difference does not, the finite value comes back.
+    a, b = torch.tensor([-89.0]), torch.tensor([-2 * 89.0 + 2 * math.log(2) - 2e-3])      # B = A·e^{0.001}
+    exact = -1 - math.exp(89.0) + 2 * math.exp(-b.item() / 2)
+    assert div.bound(a, b).item() == pytest.approx(exact, rel=1e-3)
+
+
+@pytest.mark.parametrize("dtype", [torch.float32, torch.float64])
+def test_pearson_conjugate_gradient_is_zero_below_minus_two(dtype):
+    """Check that Pearson's f*(g(v)) has gradient 0 for v < −2, at −inf too (no NaN from the unused branch)."""
+    v = torch.tensor([-math.inf, -1e4, -3.0, 0.0, 2.0], dtype=dtype, requires_grad=True)
+    (grad,) = torch.autograd.grad(DIVERGENCES["pearson"].conjugate_of_activation(v).sum(), v)
+    torch.testing.assert_close(grad, torch.tensor([0.0, 0.0, 0.0, 1.0, 2.0], dtype=dtype))
+
+
+def test_tables_keep_float64_and_limits_at_zero_and_infinity():
+    """Check f at u = 0 (also −0.0) and u = ∞, f' at u = ∞ (JS: log 2, GAN: 0), and float64 in → float64 out."""
+    u = torch.tensor([-0.0, 0.0, math.inf], dtype=F64)
+    assert DIVERGENCES["neyman"].f(u).tolist() == [math.inf, math.inf, math.inf]
+    assert DIVERGENCES["reverse_kl"].f_prime(u[:2]).tolist() == [-math.inf, -math.inf]
+    assert DIVERGENCES["js"].f_prime(u[2:]).item() == pytest.approx(math.log(2))
+    assert DIVERGENCES["gan"].f_prime(u[2:]).item() == 0.0
+    assert DIVERGENCES["gan"].f(u[2:]).item() == -math.inf and DIVERGENCES["js"].f(u[2:]).item() == math.inf
+    assert DIVERGENCES["js"].f(torch.tensor([1e38])).isfinite().all()        # u log u would overflow float32
+    for div in DIVERGENCES.values():
+        assert div.bound(np.zeros(3), np.zeros(2)).dtype == F64               # NumPy float64 stays float64
+        assert div.f_star(torch.tensor([-math.inf], dtype=F64)).isnan().sum() == 0

@@ -35,6 +35,14 @@ def _safe(x: torch.Tensor, keep: torch.Tensor, fill: float) -> torch.Tensor:
     return torch.where(keep, x, torch.full_like(x, fill))
 
 
+def _tables(p, q) -> tuple[torch.Tensor, torch.Tensor]:
+    """Two probability tables of the same shape, in their common dtype (float64 if either is)."""
+    p, q = probability_vector(p, "p"), probability_vector(q, "q")
+    same_shape(p, q, "p", "q")
+    dtype = torch.promote_types(p.dtype, q.dtype)
+    return p.to(dtype), q.to(dtype)
+
+
 class Divergence:
     r"""One row of the f-divergence table. Subclasses fill in the closed forms (``_f``, ``_f_star``, …).
 
@@ -60,13 +68,13 @@ class Divergence:
     # --- functions of u = p/q ------------------------------------------------------------
     def f(self, u) -> torch.Tensor:
         """The generator function f(u), u = p/q; +inf for u < 0 (outside dom f = [0, ∞), the convex convention)."""
-        u = as_tensor(u, "u")
+        u = as_tensor(u, "u") + 0.0                            # −0.0 becomes +0.0 (1/u = +inf, not −inf)
         inside = ~(u < 0)
         return torch.where(inside, self._f(_safe(u, inside, 1.0)), torch.full_like(u, math.inf))
 
     def f_prime(self, u) -> torch.Tensor:
         """f'(u) for u ≥ 0 (−inf at u = 0 where f is steep there). Raises ``ValueError`` for u < 0."""
-        u = as_tensor(u, "u")
+        u = as_tensor(u, "u") + 0.0
         if bool((u < 0).any()):
             raise ValueError(f"u must be >= 0 (u = p/q, dom f = [0, inf)); got u = {u[u < 0].flatten()[0].item():.6g}")
         return self._f_prime(u)
@@ -113,9 +121,7 @@ class Divergence:
 
         Where q(x) = 0 < p(x) the term is p(x)·lim_{u→∞} f(u)/u (inf for KL and Pearson).
         """
-        p = probability_vector(p, "p")
-        q = probability_vector(q, "q").to(p.dtype)
-        same_shape(p, q, "p", "q")
+        p, q = _tables(p, q)
         return self._exact(p, q).sum(-1)
 
     def bound(self, v_real, v_fake) -> torch.Tensor:
@@ -133,10 +139,9 @@ class Divergence:
 
         Cells with p = 0 (q = 0) add nothing to the first (second) sum, whatever v is there.
         """
-        p = probability_vector(p, "p")
-        q = probability_vector(q, "q").to(p.dtype)
-        v = as_tensor(v, "v").to(p.dtype)
-        same_shape(p, q, "p", "q")
+        p, q = _tables(p, q)
+        v = as_tensor(v, "v", p.dtype)
+        p, q, v = (x.to(torch.promote_types(p.dtype, v.dtype)) for x in (p, q, v))
         same_shape(v, p, "v", "p")
         real = torch.where(p > 0, p * self._activation(v), torch.zeros_like(p))
         fake = torch.where(q > 0, q * self._conjugate_of_activation(v), torch.zeros_like(q))
@@ -147,9 +152,7 @@ class Divergence:
 
         A cell with p = q = 0 carries no mass and any v is optimal there; it gets log w = 0 (the boundary).
         """
-        p = probability_vector(p, "p")
-        q = probability_vector(q, "q").to(p.dtype)
-        same_shape(p, q, "p", "q")
+        p, q = _tables(p, q)
         empty = (p == 0) & (q == 0)
         log_w = torch.where(empty, torch.zeros_like(p), torch.log(p) - torch.log(_safe(q, ~empty, 1.0)))
         return self._logit_from_log_weight(log_w)

@@ -105,7 +105,7 @@ class Pearson(Divergence):
     def _f_star(self, t):
         quadratic = ~(t < -2)
         s = _safe(t, quadratic, -2.0)              # below −2 the quadratic branch never sees t: zero gradient, even at −inf
-        return torch.where(quadratic, s**2 / 4 + s, -torch.ones_like(t))
+        return torch.where(quadratic, (s / 2) ** 2 + s, -torch.ones_like(t))      # (t/2)² + t: t² never overflows
 
     def _weight(self, t):
         return torch.clamp(1 + t / 2, min=0)
@@ -129,21 +129,27 @@ class Pearson(Divergence):
         return torch.where(q > 0, term, torch.where(p > 0, torch.full_like(p, math.inf), torch.zeros_like(p)))
 
 
-def _sign_of_overflowing_difference(plain: torch.Tensor, log_a: torch.Tensor, log_b: torch.Tensor) -> torch.Tensor:
-    r"""``plain`` = $-1 - A + B$ where it is a number; where it is NaN because both $A$ and $B$ overflowed
-    (inf − inf), the correctly signed inf from $\log A$, $\log B$ (float64): $-\infty$ if $A > B$,
-    $+\infty$ if $B > A$, and $-1$ at an exact tie. NaN inputs (NaN logs) stay NaN."""
-    sign = torch.where(log_a > log_b, -math.inf, torch.where(log_b > log_a, math.inf, -1.0))
+def _resolve_overflow(plain: torch.Tensor, log_a: torch.Tensor, log_b: torch.Tensor) -> torch.Tensor:
+    r"""``plain`` = $-1 - A + B$ where it is a number; where it is NaN because $A$ and $B$ both overflowed
+    (inf − inf), $-1 + (B - A)$ from $\log A$, $\log B$ (float64):
+    $B - A = \pm e^{\max(\log A, \log B)}\,\bigl(1 - e^{-|\log B - \log A|}\bigr)$, which is finite
+    when the difference fits the float range and the correctly signed inf when it does not ($-1$ at a tie).
+    NaN inputs (NaN logs) stay NaN."""
+    gap = log_b - log_a
+    top = torch.maximum(log_a, log_b)
+    magnitude = torch.exp(top + torch.log(-torch.expm1(-gap.abs())))           # |B − A|, 0 at a tie
+    value = (-1 + torch.sign(gap) * magnitude).to(plain.dtype)
     both = torch.isnan(plain) & ~torch.isnan(log_a) & ~torch.isnan(log_b)
-    return torch.where(both, sign.to(plain.dtype), plain)
+    return torch.where(both, value, plain)
 
 
 class Neyman(Divergence):
     r"""Neyman χ². Its activation $1 - e^{-v}$ and conjugate $2 - 2e^{-v/2}$ both tend to $-\infty$ as
     $v \to -\infty$, so the bound $\mathbb E_P[g] - \mathbb E_Q[f^*(g)] = -1 - A + B$, with
     $A = \mathbb E_P[e^{-v}]$ and $B = 2\,\mathbb E_Q[e^{-v/2}]$, would be inf − inf = NaN at logits
-    of −1e4. :meth:`bound` and :meth:`weighted_bound` then compare $\log A$ and $\log B$ (log-sum-exp
-    in float64) and return the correctly signed inf (`docs/math.md` §8.17); elsewhere they are unchanged.
+    of −1e4. :meth:`bound` and :meth:`weighted_bound` then work from $\log A$ and $\log B$ (log-sum-exp in
+    float64): the exact value where it fits the float range, else the correctly signed inf
+    (`docs/math.md` §8.17); elsewhere they are unchanged.
     """
 
     name, title = "neyman", "Neyman χ²"
@@ -183,7 +189,7 @@ class Neyman(Divergence):
         v_real, v_fake = as_tensor(v_real, "v_real").double().flatten(), as_tensor(v_fake, "v_fake").double().flatten()
         log_a = torch.logsumexp(-v_real, 0) - math.log(v_real.numel())             # log E_P[e^{−v}]
         log_b = LOG2 + torch.logsumexp(-v_fake / 2, 0) - math.log(v_fake.numel())  # log 2 E_Q[e^{−v/2}]
-        return _sign_of_overflowing_difference(plain, log_a, log_b)
+        return _resolve_overflow(plain, log_a, log_b)
 
     def weighted_bound(self, v, p, q) -> torch.Tensor:
         plain = super().weighted_bound(v, p, q)
@@ -191,7 +197,7 @@ class Neyman(Divergence):
         p, q = as_tensor(p, "p").double(), as_tensor(q, "q").double()
         log_a = torch.logsumexp(torch.where(p > 0, torch.log(p) - v, -math.inf), -1)           # log Σ p e^{−v}
         log_b = LOG2 + torch.logsumexp(torch.where(q > 0, torch.log(q) - v / 2, -math.inf), -1)  # log 2 Σ q e^{−v/2}
-        return _sign_of_overflowing_difference(plain, log_a, log_b)
+        return _resolve_overflow(plain, log_a, log_b)
 
     def _exact(self, p, q):
         safe_p = torch.where(p > 0, p, torch.ones_like(p))

@@ -60,8 +60,8 @@ def _codes(codes, num_categories: int, name: str = "codes") -> torch.Tensor:
         raise ArgumentTypeError(f"{name} must be integer indices of shape (N, L); got {type(codes).__name__}") from err
     if codes.dtype.is_floating_point or codes.dtype == torch.bool or codes.is_complex():
         raise ArgumentTypeError(f"{name} must be integer indices of shape (N, L); got dtype {codes.dtype}")
-    if codes.ndim != 2 or codes.shape[0] == 0:
-        raise ValueError(f"{name} must be integer indices of shape (N, L) with N >= 1; got {codes.dtype} "
+    if codes.ndim != 2 or 0 in codes.shape:
+        raise ValueError(f"{name} must be integer indices of shape (N, L) with N >= 1 and L >= 1; got {codes.dtype} "
                          f"{tuple(codes.shape)}")
     if codes.min() < 0 or codes.max() >= num_categories:
         raise ValueError(f"{name} must lie in 0..{num_categories - 1} (num_categories={num_categories})")
@@ -164,8 +164,8 @@ def unique_share(samples) -> float:
         samples = torch.as_tensor(samples)
     except (TypeError, ValueError, RuntimeError) as err:
         raise ArgumentTypeError(f"samples must be an array (N, L); got {type(samples).__name__}") from err
-    if samples.ndim != 2 or samples.shape[0] == 0:
-        raise ValueError(f"samples must have shape (N, L) with N >= 1; got {tuple(samples.shape)}")
+    if samples.ndim != 2 or 0 in samples.shape:
+        raise ValueError(f"samples must have shape (N, L) with N >= 1 and L >= 1; got {tuple(samples.shape)}")
     return len(torch.unique(samples, dim=0)) / len(samples)
 
 
