@@ -45,6 +45,7 @@ import torch
 from IPython.display import Markdown
 
 from bgan_teach import divergences
+from bgan_teach.cache import cached
 from bgan_teach.plotting import figure
 from bgan_teach.plotting.fdiv import plot_bound_results, results_table
 from bgan_teach.selfcheck import check
@@ -174,7 +175,7 @@ for name, div in divergences.DIVERGENCES.items():
 # the samples, not from the divergence.
 
 # %%
-results = {name: fit_bound(p, q, name, steps=STEPS, batch_size=BATCH, seed=SEED, progress=not FAST)
+results = {name: cached(fit_bound)(p, q, name, steps=STEPS, batch_size=BATCH, seed=SEED, progress=not FAST)
            for name in divergences.names()}
 fig, _ = plot_bound_results(list(results.values()))
 fig
@@ -195,8 +196,8 @@ for name, res in results.items():     # Fenchel: no critic beats the divergence
 # (notebook 02).
 
 # %%
-capacity = [results["gan"]] + [fit_bound(p, q, "gan", steps=STEPS, lr=lr, batch_size=BATCH, seed=SEED,
-                                         critic=kind, progress=not FAST)
+capacity = [results["gan"]] + [cached(fit_bound)(p, q, "gan", steps=STEPS, lr=lr, batch_size=BATCH, seed=SEED,
+                                                 critic=kind, progress=not FAST)
                                 for kind, lr in (("mlp", 0.02), ("linear", 0.05))]
 fig, _ = plot_bound_results(capacity, key="capacity", ncols=3)
 for res in capacity:

@@ -46,6 +46,7 @@ import torch
 import numpy as np
 
 from bgan_teach import estimators, weights
+from bgan_teach.cache import cached
 from bgan_teach.data import ring_grid, reference_variants
 from bgan_teach.divergences import names, get
 from bgan_teach.metrics import exact_js, model_table, grid_metrics, js_summary
@@ -191,8 +192,8 @@ check("log g = Categorical(logits).log_prob summed",
 # so the slider below only moves precomputed arrays.
 
 # %%
-result = train_discrete(data, GRID, divergence="gan", estimator="bgan", samples_per_z=SAMPLES_PER_Z,
-                        steps=STEPS, seed=SEED, target=p)
+result = cached(train_discrete)(data, GRID, divergence="gan", estimator="bgan", samples_per_z=SAMPLES_PER_Z,
+                                steps=STEPS, seed=SEED, target=p)
 print(f"{result.seconds:.1f} s of training, final exact JS = {result.snapshots[-1].extras['js']:.4f}, "
       f"mean ESS over the last 100 steps = {result.history['ess'][-100:].mean():.1f} of {SAMPLES_PER_Z}")
 
@@ -224,7 +225,8 @@ check("snapshot q equals a fresh computation", result.snapshots[-1].extras["q"],
 # roughly like $1/M$; each step also costs $M\cdot B$ critic evaluations.
 
 # %%
-runs_m = {f"M = {m}": train_discrete(data, GRID, samples_per_z=m, steps=EXP_STEPS, seed=SEED, target=p, progress=False)
+runs_m = {f"M = {m}": cached(train_discrete)(data, GRID, samples_per_z=m, steps=EXP_STEPS, seed=SEED, target=p,
+                                             progress=False)
           for m in (1, 2, 5, 20)}
 fig, ax = figure("exp_m", figsize=(7, 3.6))
 plot_js_curves(ax, runs_m, REFERENCES, title="samples per z")
@@ -244,7 +246,8 @@ check("M = 1 has ESS exactly 1 (no reweighting)", ess_m1, np.ones_like(ess_m1))
 # variance: a z whose samples all look bad still gets a full unit of weight to learn from.
 
 # %%
-runs_norm = {name: train_discrete(data, GRID, estimator=name, steps=EXP_STEPS, seed=SEED, target=p, progress=False)
+runs_norm = {name: cached(train_discrete)(data, GRID, estimator=name, steps=EXP_STEPS, seed=SEED, target=p,
+                                          progress=False)
              for name in ("bgan", "bgan_global")}
 fig, ax = figure("exp_norm", figsize=(7, 3.6))
 plot_js_curves(ax, runs_norm, REFERENCES, title="per-z (bgan) vs global (bgan_global)")
@@ -261,7 +264,8 @@ fig
 #   $-\log D$. The authors report that it fails to train GANs on discrete data.
 
 # %%
-runs_est = {name: train_discrete(data, GRID, estimator=name, steps=EXP_STEPS, seed=SEED, target=p, progress=False)
+runs_est = {name: cached(train_discrete)(data, GRID, estimator=name, steps=EXP_STEPS, seed=SEED, target=p,
+                                         progress=False)
             for name in ("bgan", "reinforce", "gumbel_softmax")}
 fig, ax = figure("exp_est", figsize=(7, 3.6))
 plot_js_curves(ax, runs_est, REFERENCES, title="estimators on the same budget")
@@ -285,8 +289,8 @@ fig
 
 # %%
 DIV_SETTINGS = dict(penalty=0.1, lr=1e-3, critic_lr=3e-3)
-runs_div = {name: train_discrete(data, GRID, divergence=name, steps=EXP_STEPS, seed=SEED, target=p,
-                                 progress=False, **DIV_SETTINGS)
+runs_div = {name: cached(train_discrete)(data, GRID, divergence=name, steps=EXP_STEPS, seed=SEED, target=p,
+                                         progress=False, **DIV_SETTINGS)
             for name in names()}
 fig, ax = figure("exp_div", figsize=(8, 3.8))
 plot_js_curves(ax, runs_div, REFERENCES, title="f-divergences")

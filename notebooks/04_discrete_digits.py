@@ -55,6 +55,7 @@ setup_backend()
 
 import numpy as np
 import torch
+from bgan_teach.cache import cached
 
 from bgan_teach.metrics.digits import digit_classifier, digit_data, digit_scores
 from bgan_teach.plotting import figure
@@ -125,13 +126,13 @@ print("real digits meet the bar:", real["meets_bar"], "| coin flips meet the bar
 # Both runs use the same data, seed and number of steps. Move the slider to scrub through training.
 
 # %%
-runs = {"plain": train_digits(2, setup="plain", steps=STEPS, seed=SEED, snapshot_every=SNAPSHOT_EVERY,
-                             score_samples=SCORE_SAMPLES)}
+runs = {"plain": cached(train_digits)(2, setup="plain", steps=STEPS, seed=SEED, snapshot_every=SNAPSHOT_EVERY,
+                                     score_samples=SCORE_SAMPLES)}
 print(f"plain: {SETUPS['plain']}  ({runs['plain'].seconds:.0f} s)")
 
 # %%
-runs["cured"] = train_digits(2, setup="cured", steps=STEPS, seed=SEED, snapshot_every=SNAPSHOT_EVERY,
-                             score_samples=SCORE_SAMPLES)
+runs["cured"] = cached(train_digits)(2, setup="cured", steps=STEPS, seed=SEED, snapshot_every=SNAPSHOT_EVERY,
+                                     score_samples=SCORE_SAMPLES)
 print(f"cured: {SETUPS['cured']}  ({runs['cured'].seconds:.0f} s)")
 
 # %%
@@ -170,8 +171,8 @@ print("cured run meets the digits bar (10 classes ≥ 5 %, confidence ≥ 0.8):"
 # $\log\mathrm{softmax}(\ell_d)_{x_d}$.
 
 # %%
-run_k4 = train_digits(4, steps=STEPS_K4, seed=SEED, snapshot_every=max(1, STEPS_K4 // 10),
-                      score_samples=SCORE_SAMPLES)
+run_k4 = cached(train_digits)(4, steps=STEPS_K4, seed=SEED, snapshot_every=max(1, STEPS_K4 // 10),
+                              score_samples=SCORE_SAMPLES)
 lab_k4 = digits_scrubber({"K = 4": run_k4.extras()}, 4, key="k4")
 lab_k4.box
 
@@ -193,8 +194,8 @@ print(f"K = 4 after {STEPS_K4} steps: {final['classes_covered']} classes ≥ 5 %
 # %%
 from bgan_teach.divergences import DIVERGENCES
 
-div_runs = {name: train_digits(2, divergence=name, steps=STEPS_DIV, seed=SEED, snapshot_every=STEPS_DIV,
-                               score_samples=SCORE_SAMPLES, progress=False) for name in DIVERGENCES}
+div_runs = {name: cached(train_digits)(2, divergence=name, steps=STEPS_DIV, seed=SEED, snapshot_every=STEPS_DIV,
+                                       score_samples=SCORE_SAMPLES, progress=False) for name in DIVERGENCES}
 print(f"{'divergence':18s} classes≥5%  confidence  pixel error  ESS(last 10%)  stopped")
 for name, run in div_runs.items():
     f = run.extras()[-1]
@@ -231,8 +232,9 @@ for name, run in div_runs.items():   # no divergence may produce NaN on this bud
 # recipe's (with its gradient penalty), so its bound sits closer to the floor than an unregularised one.
 
 # %%
-var_runs = {(m, est): train_digits(2, estimator=est, samples_per_z=m, steps=STEPS_VAR, seed=SEED,
-                                 snapshot_every=max(1, STEPS_VAR // 5), score_samples=SCORE_SAMPLES, progress=False)
+var_runs = {(m, est): cached(train_digits)(2, estimator=est, samples_per_z=m, steps=STEPS_VAR, seed=SEED,
+                                         snapshot_every=max(1, STEPS_VAR // 5), score_samples=SCORE_SAMPLES,
+                                         progress=False)
             for m in M_VALUES for est in ("bgan", "bgan_global")}
 final_bound = {key: score_curves(run)["bound"][-3:].mean() for key, run in var_runs.items()}
 print("estimate of 2·JSD − log 4 (mean of the last 3 snapshots; lower is better)")

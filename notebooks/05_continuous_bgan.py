@@ -47,6 +47,7 @@ import torch
 torch.set_num_threads(1)                  # tiny networks: one thread is as fast and plays well with others
 import numpy as np
 from bgan_teach import losses
+from bgan_teach.cache import cached
 from bgan_teach.selfcheck import check
 from bgan_teach.plotting import figure, BoundaryDisplay, image_grid
 from bgan_teach.training import train_continuous
@@ -153,8 +154,8 @@ assert torch.isfinite(logit_route).all()
 # %%
 target = ring()
 display_ = BoundaryDisplay(target.extent(), n_grid=60, n_arrows=48, arrow_length=0.35)
-runs = {name: train_continuous(target, generator_loss=name, steps=STEPS_DEMO, seed=0, progress=False,
-                               snapshot_every=max(1, STEPS_DEMO // 3), snapshot_fn=display_.view.state)
+runs = {name: cached(train_continuous)(target, generator_loss=name, steps=STEPS_DEMO, seed=0, progress=False,
+                                       snapshot_every=max(1, STEPS_DEMO // 3), snapshot_fn=display_.view.state)
         for name in ("boundary_seeking", "non_saturating")}
 fig, axes = figure("nb05_side_by_side", nrows=2, ncols=4, figsize=(12, 6.4), layout="constrained")
 x_real = target.sample(400, 1)
@@ -190,8 +191,8 @@ assert all(res.stopped is None for res in runs.values()), "training stopped on a
 # everything else equal.
 
 # %%
-by_noise = {k: train_continuous(target, steps=NOISE_STEPS, seed=0, components=k, progress=not FAST,
-                                snapshot_every=NOISE_STEPS, snapshot_fn=display_.view.state) for k in (0, 128)}
+by_noise = {k: cached(train_continuous)(target, steps=NOISE_STEPS, seed=0, components=k, progress=not FAST,
+                                        snapshot_every=NOISE_STEPS, snapshot_fn=display_.view.state) for k in (0, 128)}
 reports = {k: mode_report(res.generator.sample(2000, 1), target) for k, res in by_noise.items()}
 fig, axes = figure("nb05_noise", ncols=2, figsize=(9, 4.6), layout="constrained")
 for ax, (k, res) in zip(axes, by_noise.items()):
@@ -302,11 +303,11 @@ def report(rows):                              # one line per loss: the summary 
         print(f"  {loss:<18s} modes covered mean {s['mean_modes']:.1f} (min {s['min_modes']}), "
               f"all modes in {s['all_modes']}/{s['runs']} runs, high quality {100 * s['mean_high_quality']:.0f}%")
 
-study = {"ring": compare_losses(ring(), seeds=STUDY_SEEDS, steps=STUDY_STEPS, progress=not FAST)}
+study = {"ring": cached(compare_losses)(ring(), seeds=STUDY_SEEDS, steps=STUDY_STEPS, progress=not FAST)}
 report(study["ring"])
 
 # %%
-study["grid"] = compare_losses(gaussian_grid(), seeds=STUDY_SEEDS, steps=STUDY_STEPS, progress=not FAST)
+study["grid"] = cached(compare_losses)(gaussian_grid(), seeds=STUDY_SEEDS, steps=STUDY_STEPS, progress=not FAST)
 report(study["grid"])
 
 # %%
@@ -333,9 +334,9 @@ assert all(0 <= r["modes_covered"] <= r["n_modes"] and 0 <= r["high_quality"] <=
 
 # %%
 digits = digits_continuous()                                         # (1797, 64)
-res_digits = train_continuous(digits, steps=DIGIT_STEPS, seed=0, noise_dim=16, hidden=256, batch_size=128,
-                              critic_steps=1, lr=2e-4, critic_lr=2e-4, critic_warmup=0,
-                              snapshot_every=max(1, DIGIT_STEPS // 4), progress=not FAST)
+res_digits = cached(train_continuous)(digits, steps=DIGIT_STEPS, seed=0, noise_dim=16, hidden=256, batch_size=128,
+                                      critic_steps=1, lr=2e-4, critic_lr=2e-4, critic_warmup=0,
+                                      snapshot_every=max(1, DIGIT_STEPS // 4), progress=not FAST)
 snaps = res_digits.snapshots
 fig, ax = figure("nb05_digits", figsize=(7, 1.9 * len(snaps)))
 rows_img = np.concatenate([image_grid(s.extras["x_fake"][:16], ncol=16) for s in snaps])

@@ -45,6 +45,7 @@ setup_backend()
 import torch
 
 from bgan_teach.data.text import decode, encode, load_corpus
+from bgan_teach.cache import cached
 from bgan_teach.estimators import discrete_generator_loss
 from bgan_teach.metrics.text import (bigram_sampler, reference_metrics, text_snapshot_fn, unigram_sampler,
                                      weighted_samples)
@@ -146,7 +147,7 @@ def networks():
 budget = dict(samples_per_z=M_SAMPLES, steps=STEPS, batch_size=BATCH, lr=LR, critic_lr=CRITIC_LR,
               seed=SEED, snapshot_every=SNAPSHOT_EVERY, snapshot_fn=text_snapshot_fn(corpus, n_eval=N_EVAL))
 generator, critic = networks()
-bgan = train_discrete(corpus.train, K, estimator="bgan", generator=generator, critic=critic, **budget)
+bgan = cached(train_discrete)(corpus.train, K, estimator="bgan", generator=generator, critic=critic, **budget)
 print(f"BGAN: {STEPS} steps in {bgan.seconds:.0f} s; final:", bgan.snapshots[-1].extras["samples"][:2])
 
 # %% [markdown]
@@ -192,7 +193,7 @@ check("sum_m w~ = 1", w_tilde.sum(), torch.tensor(1.0), rtol=1e-6)
 
 # %%
 generator, critic = networks()
-reinforce = train_discrete(corpus.train, K, estimator="reinforce", generator=generator, critic=critic, **budget)
+reinforce = cached(train_discrete)(corpus.train, K, estimator="reinforce", generator=generator, critic=critic, **budget)
 table = {"BGAN": views_of(bgan)[-1], "REINFORCE": views_of(reinforce)[-1], **reference}
 print(f"{'sampler':>10s} | bigram JS ↓ | word share ↑")
 for name, row in table.items():
