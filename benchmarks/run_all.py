@@ -6,8 +6,9 @@
 
 Rows come from: a fresh-interpreter ``import bgan_teach``; each notebook executed as CI does
 (``BGAN_FAST=1 BGAN_STATIC=1``); full-mode notebook times from ``build/tour/timings.json`` (``make tour``);
-trainer steps/s, time to the quality bars and server-side slider redraws from the other scripts in
-``benchmarks/`` (run as subprocesses; missing ones are reported, not fatal); in-browser slider latency
+trainer steps/s (also beside a plain loop of the same estimator, ``plain_loop.py``), time to the quality
+bars and server-side slider redraws from the other scripts in ``benchmarks/`` (run as subprocesses;
+missing ones are reported, not fatal); in-browser slider latency
 from ``build/e2e/latency.json`` (written by the browser tests in ``tests/e2e``).
 The table is printed and written to ``build/bench/report.md`` (and ``report.json``).
 Timings on a shared machine vary: compare runs made on an otherwise idle machine.
@@ -27,7 +28,8 @@ from pathlib import Path
 
 REPO = Path(__file__).resolve().parents[1]
 BUILD = REPO / "build"
-EXPECTED = ["discrete.py", "continuous.py", "digits.py"]   # other helpers' scripts; any other benchmarks/*.py too
+EXPECTED = ["discrete.py", "continuous.py", "digits.py", "estimators.py", "literature.py", "text_quality.py",
+            "plain_loop.py"]   # missing ones are reported; any other benchmarks/*.py runs too
 QUICK_ARGS = {"continuous.py": ["--seeds", "1"]}              # for scripts without a --quick flag
 LINES = (re.compile(r"^\s*(.{2,100}?):\s+(.+?)\s*$"),             # "name: value" (first ': ')
          re.compile(r"^\s*([^=]{2,100}?)\s+=\s+(.+?)\s*$"))         # "name = value"
