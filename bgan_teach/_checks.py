@@ -40,10 +40,10 @@ def _shown(value) -> str:
 # --- tensors ------------------------------------------------------------------------------------------
 def as_tensor(x, name: str, dtype: torch.dtype | None = None) -> torch.Tensor:
     """``x`` as a floating tensor: a float tensor or NumPy float array keeps its dtype (float64 stays
-    float64), integers become ``dtype`` (default: torch's default dtype), and so do Python numbers and lists.
-
-    ``dtype`` also fixes the dtype of non-tensor input. Booleans, complex numbers, strings and other
-    objects raise :class:`ArgumentTypeError` naming ``name``.
+    float64); input without a floating dtype of its own (Python numbers and lists, integer arrays) becomes
+    ``dtype`` (default: torch's default dtype), built directly in it (a Python float never passes through
+    float32 on its way to float64). Booleans, complex numbers, strings and other objects raise
+    :class:`ArgumentTypeError` naming ``name``.
     """
     if not isinstance(x, torch.Tensor):
         x = _from_array_like(x, name, dtype)
@@ -66,6 +66,8 @@ def _from_array_like(x, name: str, dtype: torch.dtype | None) -> torch.Tensor:
             if np.asarray(x).dtype.kind not in "biufc":
                 raise bad
             t = torch.as_tensor(np.asarray(x))
+            if t.is_floating_point():
+                return t                                              # a NumPy float array keeps its dtype
         else:
             t = torch.as_tensor(x)                                   # Python floats -> default dtype
             if dtype is not None and t.is_floating_point():

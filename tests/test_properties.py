@@ -535,3 +535,31 @@ def test_zz_cases_tried():
     total = sum(TRIED.values())
     print(f"\nproperty tests: {total} calls over {len(TRIED)} public functions")
     assert total >= 3000
+
+
+def test_float64_stays_float64_end_to_end():
+    """Check that float64 input (tensors, NumPy arrays, .double() models) gives float64 output, with no float32 detour."""
+    from bgan_teach._checks import as_tensor
+    from bgan_teach.models import continuous as mcont, sequence as mseq
+
+    tiny = 1 + 1e-12                                                          # lost in float32
+    assert as_tensor(np.array([tiny]), "x").dtype == torch.float64 and as_tensor([tiny], "x", torch.float64).item() == tiny
+    v = np.array([tiny, -1.0])
+    for div in DIVERGENCES.values():
+        for out in (div.bound(v, v), div.log_weight(v), div.activation(v), div.weighted_bound(v, [0.5, 0.5], [0.5, 0.5])):
+            assert out.dtype == torch.float64
+    exact = 0.5 * ((tiny - 1e-12) ** 2 + (-1 - 1e-12) ** 2) / 2                # 0.5 + 5e-13: float32 would say 0.5
+    assert losses.boundary_seeking_loss("gan", v, log_z=1e-12).item() == pytest.approx(exact, rel=1e-14, abs=0)
+    assert weights.normalized(v).dtype == weights.reweighted_density(v, [0.5, 0.5]).dtype == torch.float64
+    log_w = torch.tensor([[tiny, 0.0], [0.0, 1.0]], dtype=torch.float64)
+    assert estimators.reinforce_generator_loss(log_w, log_w, 1e-12).dtype == torch.float64
+    generator = mcat.CategoricalGenerator(2, 4, hidden=8).double()
+    assert generator.noise(3, 0).dtype == torch.float64 and generator.sample(5, 0).shape == (5, 2)
+    critic = mcat.OneHotCritic(2, 4, hidden=8).double()
+    assert mgrid.critic_table(critic, "gan", 2, 4).dtype == torch.float64 and mgrid.model_table(generator, 64).dtype == torch.float64
+    assert mcont.MLPGenerator(hidden=4).double().sample(4).dtype == torch.float64
+    seq = mseq.SequenceGenerator(4, 30, width=4).double()
+    rows = mtext.weighted_samples(seq, mseq.SequenceCritic(4, 30, width=4).double(), dtext.ALPHABET, m_samples=3)
+    assert len(rows) == 3 and all(math.isfinite(r[1]) for r in rows)
+    target = toys2d.ring()
+    assert target.sample(4, 0, torch.float64).dtype == torch.float64 and target.log_prob(np.zeros((2, 2))).dtype == torch.float64

@@ -151,7 +151,7 @@ def _names_file(source: str) -> bool:
 
 
 def _looks_like_path(source: str) -> bool:
-    """One token with a path separator or a file extension (``notes.txt``, ``data/corpus``): meant as a file."""
+    """One token with a path separator or a text-file extension (``data/corpus``, a name ending in .txt): a file."""
     return bool(re.fullmatch(r"\S+", source)) and ("/" in source or "\\" in source
                                                     or re.fullmatch(r"\S+\.(txt|md|rst|text)", source) is not None)
 

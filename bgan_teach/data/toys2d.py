@@ -56,12 +56,15 @@ class Toy2D:
         self.weights = weights
         self.modes = centers.clone() if isinstance(modes, str) and modes == "centers" else _modes(modes)
 
-    def sample(self, n: int, generator: torch.Generator | int = 0) -> torch.Tensor:
-        """n exact samples, float32 (n, 2): pick a component by ``weights``, add N(0, σ² I)."""
+    def sample(self, n: int, generator: torch.Generator | int = 0, dtype: torch.dtype = torch.float32) -> torch.Tensor:
+        """n exact samples (n, 2) in ``dtype`` (float32 by default, for the networks): pick a component by
+        ``weights``, add N(0, σ² I); drawn in float64 either way."""
         n, gen = positive_int(n, "n"), make_generator(generator, name="generator")
+        if not isinstance(dtype, torch.dtype) or not dtype.is_floating_point:
+            raise TypeError(f"dtype must be a floating torch dtype; got {dtype!r}")
         k = torch.multinomial(self.weights, int(n), replacement=True, generator=gen)       # (n,)
         eps = torch.randn(int(n), 2, generator=gen, dtype=torch.float64)                   # (n, 2)
-        return (self.centers[k] + self.sigma * eps).float()
+        return (self.centers[k] + self.sigma * eps).to(dtype)
 
     def log_prob(self, x) -> torch.Tensor:
         r"""Exact $\log p(x)$ for x (..., 2), in x's dtype (float64 inside)."""

@@ -130,14 +130,14 @@ class Pearson(Divergence):
 
 
 def _resolve_overflow(plain: torch.Tensor, log_a: torch.Tensor, log_b: torch.Tensor) -> torch.Tensor:
-    r"""``plain`` = $-1 - A + B$ where it is a number; where it is NaN because $A$ and $B$ both overflowed
-    (inf − inf), $-1 + (B - A)$ from $\log A$, $\log B$ (float64):
-    $B - A = \pm e^{\max(\log A, \log B)}\,\bigl(1 - e^{-|\log B - \log A|}\bigr)$, which is finite
-    when the difference fits the float range and the correctly signed inf when it does not ($-1$ at a tie).
+    r"""``plain`` = $-1 - S_P + S_Q$ where it is a number; where it is NaN because $S_P$ and $S_Q$ both
+    overflowed (inf − inf), $-1 + (S_Q - S_P)$ from ``log_a`` = $\log S_P$ and ``log_b`` = $\log S_Q$
+    (float64): $S_Q - S_P = \pm e^{\max(\log S_P, \log S_Q)}\,\bigl(1 - e^{-|\log S_Q - \log S_P|}\bigr)$,
+    finite when the difference fits the float range, else the correctly signed inf ($-1$ at a tie).
     NaN inputs (NaN logs) stay NaN."""
     gap = log_b - log_a
     top = torch.maximum(log_a, log_b)
-    magnitude = torch.exp(top + torch.log(-torch.expm1(-gap.abs())))           # |B − A|, 0 at a tie
+    magnitude = torch.exp(top + torch.log(-torch.expm1(-gap.abs())))           # |S_Q − S_P|, 0 at a tie
     value = (-1 + torch.sign(gap) * magnitude).to(plain.dtype)
     both = torch.isnan(plain) & ~torch.isnan(log_a) & ~torch.isnan(log_b)
     return torch.where(both, value, plain)
@@ -145,11 +145,11 @@ def _resolve_overflow(plain: torch.Tensor, log_a: torch.Tensor, log_b: torch.Ten
 
 class Neyman(Divergence):
     r"""Neyman χ². Its activation $1 - e^{-v}$ and conjugate $2 - 2e^{-v/2}$ both tend to $-\infty$ as
-    $v \to -\infty$, so the bound $\mathbb E_P[g] - \mathbb E_Q[f^*(g)] = -1 - A + B$, with
-    $A = \mathbb E_P[e^{-v}]$ and $B = 2\,\mathbb E_Q[e^{-v/2}]$, would be inf − inf = NaN at logits
-    of −1e4. :meth:`bound` and :meth:`weighted_bound` then work from $\log A$ and $\log B$ (log-sum-exp in
-    float64): the exact value where it fits the float range, else the correctly signed inf
-    (`docs/math.md` §8.17); elsewhere they are unchanged.
+    $v \to -\infty$, so the bound $\mathbb E_P[g] - \mathbb E_Q[f^*(g)] = -1 - S_P + S_Q$, with
+    $S_P = \mathbb E_P[e^{-v}]$ and $S_Q = 2\,\mathbb E_Q[e^{-v/2}]$, would be inf − inf = NaN at logits
+    of −1e4. :meth:`bound` and :meth:`weighted_bound` then work from $\log S_P$ and $\log S_Q$ (log-sum-exp
+    in float64): the exact value where it fits the float range, else the correctly signed inf
+    (`docs/math.md` §8.17); elsewhere their values are unchanged.
     """
 
     name, title = "neyman", "Neyman χ²"
@@ -187,8 +187,8 @@ class Neyman(Divergence):
     def bound(self, v_real, v_fake) -> torch.Tensor:
         plain = super().bound(v_real, v_fake)
         v_real, v_fake = as_tensor(v_real, "v_real").double().flatten(), as_tensor(v_fake, "v_fake").double().flatten()
-        log_a = torch.logsumexp(-v_real, 0) - math.log(v_real.numel())             # log E_P[e^{−v}]
-        log_b = LOG2 + torch.logsumexp(-v_fake / 2, 0) - math.log(v_fake.numel())  # log 2 E_Q[e^{−v/2}]
+        log_a = torch.logsumexp(-v_real, 0) - math.log(v_real.numel())             # log S_P = log E_P[e^{−v}]
+        log_b = LOG2 + torch.logsumexp(-v_fake / 2, 0) - math.log(v_fake.numel())  # log S_Q = log 2 E_Q[e^{−v/2}]
         return _resolve_overflow(plain, log_a, log_b)
 
     def weighted_bound(self, v, p, q) -> torch.Tensor:
