@@ -148,14 +148,15 @@ def integer(value, name: str, minimum: int | None = None, maximum: int | None = 
 
     Without a ``maximum`` the value must still fit in int64 (sizes and counts go to torch as int64).
     """
+    allowed = ("" if minimum is None and maximum is None else f" in {minimum}..{maximum}"
+               if minimum is not None and maximum is not None else f" >= {minimum}" if minimum is not None
+               else f" <= {maximum}")
     if not _is_integer(value):
-        raise ArgumentTypeError(f"{name} must be an integer; got {_shown(value)}")
+        raise ArgumentTypeError(f"{name} must be an integer{allowed}; got {_shown(value)}")
     if not INT64[0] <= value <= max(INT64[1], maximum or 0):
-        raise ValueError(f"{name} must be an integer that fits in int64; got {_brief(value)}")
+        raise ValueError(f"{name} must be an integer{allowed} that fits in int64; got {_brief(value)}")
     if (minimum is not None and value < minimum) or (maximum is not None and value > maximum):
-        allowed = (f"in {minimum}..{maximum}" if minimum is not None and maximum is not None
-                   else f">= {minimum}" if minimum is not None else f"<= {maximum}")
-        raise ValueError(f"{name} must be an integer {allowed}; got {_brief(value)}")
+        raise ValueError(f"{name} must be an integer{allowed}; got {_brief(value)}")
     return int(value)
 
 
