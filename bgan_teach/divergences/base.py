@@ -7,7 +7,6 @@ from __future__ import annotations
 import math
 
 import torch
-import torch.nn.functional as F
 
 from .._checks import as_tensor, non_empty, probability_vector, same_shape
 
