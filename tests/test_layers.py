@@ -19,7 +19,7 @@ LAYERS = {
     "plotting": 4,
     "widgets": 5,
 }
-ANYWHERE = {"config", "_checks", "selfcheck", "exercises", "__init__"}
+ANYWHERE = {"config", "_checks", "selfcheck", "exercises", "cache", "__init__"}
 MODULES = sorted(p for p in PACKAGE.rglob("*.py") if p.name != "__init__.py" or p.parent != PACKAGE)
 
 

@@ -25,7 +25,7 @@ import torch
 from torch import nn
 
 from .. import weights
-from .._checks import as_tensor, positive_float, positive_int, probability_vector, same_shape
+from .._checks import as_tensor, in_interval, positive_float, positive_int, probability_vector, same_shape
 from ..config import make_generator, seeded
 from ..divergences import get
 from ..models.table import CRITICS
@@ -209,6 +209,10 @@ def mixture_toy(k: int = 24, centres=(0.2, 0.5, 0.8), width: float = 0.09) -> Mi
     The data table P has two bumps placed between the generator's components.
     """
     k = positive_int(k, "k", minimum=2)
+    width = positive_float(width, "width")
+    if isinstance(centres, (str, bytes)) or not hasattr(centres, "__len__") or len(centres) < 1:
+        raise ValueError(f"centres must be a non-empty sequence of numbers in [0, 1]; got {centres!r}")
+    centres = [in_interval(c, "centres entry", 0.0, 1.0, "[]") for c in centres]
     x = torch.linspace(0, 1, k, dtype=F64)
     g = _normalise(torch.stack([_bump(x, c, width) for c in centres]) + 1e-4)          # (Z, K)
     h = torch.full((len(centres),), 1 / len(centres), dtype=F64)                         # (Z,)

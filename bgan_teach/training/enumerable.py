@@ -9,12 +9,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-import numpy as np
 import torch
 import torch.nn.functional as F
 
 from .. import weights
-from .._checks import non_negative_float, positive_float, positive_int, probability_vector
+from .._checks import seed as check_seed, non_negative_float, positive_float, positive_int, probability_vector
 from ..config import make_generator
 from ..models.categorical import sample_categorical
 
@@ -25,10 +24,8 @@ F64 = torch.float64
 MAX_TUPLES = 2**20            # per_z_expected_gradient enumerates N^M tuples per z
 
 
-def _generator(seed) -> torch.Generator:
-    if isinstance(seed, bool) or not isinstance(seed, (int, np.integer, torch.Generator)):
-        raise ValueError(f"seed must be an int or a torch.Generator; got {seed!r}")
-    return make_generator(seed)
+def _generator(value) -> torch.Generator:
+    return make_generator(check_seed(value))
 
 
 @dataclass(frozen=True)

@@ -36,11 +36,10 @@ from __future__ import annotations
 
 import math
 
-import numpy as np
 import torch
 import torch.nn.functional as F
 
-from .._checks import positive_float, positive_int
+from .._checks import seed as check_seed, positive_float, positive_int
 from ..config import make_generator
 from .enumerable import (EnumerableProblem, _check_critic, _check_problem, ema_limit_baseline, enumerable_problem,
                          exact_gradients, optimal_critic, per_z_expected_gradient, table_logit)
@@ -58,10 +57,8 @@ SCORE_ESTIMATORS = ESTIMATORS[:4]
 F64 = torch.float64
 
 
-def _generator(seed) -> torch.Generator:
-    if isinstance(seed, bool) or not isinstance(seed, (int, np.integer, torch.Generator)):
-        raise ValueError(f"seed must be an int or a torch.Generator; got {seed!r}")
-    return make_generator(seed)
+def _generator(value) -> torch.Generator:
+    return make_generator(check_seed(value))
 
 
 def _ints(values, name: str, minimum: int) -> tuple[int, ...]:
