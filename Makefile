@@ -108,6 +108,10 @@ bench: $(STAMP)
 tour: $(STAMP)
 	$(PY) tools/tour.py
 
+## Every figure of every notebook as a PNG under build/figures/NN_name/ (fast mode; ARGS=--full for full mode).
+figures: $(STAMP)
+	$(PY) tools/figures.py $(ARGS)
+
 ## README pictures under docs/img/, generated from the package.
 pictures: $(STAMP)
 	$(PY) tools/readme_pictures.py

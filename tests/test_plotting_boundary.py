@@ -61,12 +61,36 @@ def test_bgan_arrows_point_to_boundary_ns_past_it(gan):
     x = torch.tensor([[-2.0, 0.0], [2.0, 0.0]])                                     # V = -1.7 and 2.3
     disp = BoundaryDisplay(EXTENT, n_arrows=2)
     a = torch.tensor([1.0, -0.5]).numpy()
-    bgan = disp.view.arrows(gan, x)
+    bgan, _ = disp.view.arrows(gan, x)
     assert bgan[0] @ a > 0 and bgan[1] @ a < 0
     gan.set_generator_loss("non_saturating")
-    ns = disp.view.arrows(gan, x)
+    ns, _ = disp.view.arrows(gan, x)
     assert (ns @ a > 0).all()
-    assert np.linalg.norm(ns, axis=1).max() == pytest.approx(disp.view.arrow_length)
+
+
+@pytest.mark.parametrize("loss", ["boundary_seeking", "non_saturating"])
+def test_arrow_lengths_follow_one_fixed_scale(gan, loss):
+    """Check arrow lengths against L·(g/s)/(1 + g/s) with g = |∇ℓ| in closed form (BGAN |V|·|a|, NS σ(−V)|a|)."""
+    gan.set_generator_loss(loss)
+    x = torch.tensor([[-2.0, 0.0], [2.0, 0.0], [0.5, 0.5], [-0.2, 1.0]])
+    disp = BoundaryDisplay(EXTENT, n_arrows=4, arrow_length=0.4, arrow_scale=2.0)
+    v = x.double().numpy() @ np.array([1.0, -0.5]) + 0.3                            # (4,)
+    g = np.abs(v) * np.hypot(1.0, 0.5) if loss == "boundary_seeking" else np.hypot(1.0, 0.5) / (1 + np.exp(v))
+    arrows, max_grad = disp.view.arrows(gan, x)
+    np.testing.assert_allclose(np.linalg.norm(arrows, axis=1), 0.4 * (g / 2.0) / (1 + g / 2.0), rtol=1e-5)
+    assert max_grad == pytest.approx(g.max(), rel=1e-5)
+
+
+def test_arrow_scale_is_the_same_in_every_frame(gan):
+    """Check that a critic with 10× the slope draws longer arrows (no per-frame rescaling) and a larger max |∇ℓ|."""
+    disp = BoundaryDisplay(EXTENT, n_grid=10, n_arrows=16)
+    weak = disp.view.state(gan)
+    gan.critic = Linear((10.0, -5.0), 3.0)
+    strong = disp.view.state(gan)
+    assert weak["arrow_scale"] == strong["arrow_scale"] == 1.0
+    assert strong["max_grad"] > 10 * weak["max_grad"]
+    longest = lambda s: np.linalg.norm(s["arrows"], axis=1).max()   # noqa: E731
+    assert longest(weak) < longest(strong) < disp.view.arrow_length
 
 
 def test_update_mutates_the_same_artists(gan):

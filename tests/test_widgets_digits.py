@@ -7,7 +7,8 @@ import matplotlib.pyplot as plt  # noqa: E402
 import numpy as np  # noqa: E402
 import pytest  # noqa: E402
 
-from bgan_teach.plotting.digits import CoverageDisplay, SampleGridDisplay, mosaic  # noqa: E402
+from bgan_teach.plotting import style  # noqa: E402
+from bgan_teach.plotting.digits import MISSING, CoverageDisplay, SampleGridDisplay, mosaic  # noqa: E402
 from bgan_teach.widgets.digits import digits_scrubber  # noqa: E402
 
 
@@ -44,7 +45,7 @@ def test_sample_grid_updates_the_same_image_artist():
 
 
 def test_coverage_bars_change_height_and_flag_rare_classes():
-    """Check that bars take the coverage heights and classes under 5 % are coloured red."""
+    """Check that bars take the coverage heights and classes under 5 % are pale and hatched, the rest generated-coloured."""
     fig, ax = plt.subplots()
     display = CoverageDisplay(ax)
     bars = list(display.bars_)
@@ -52,7 +53,9 @@ def test_coverage_bars_change_height_and_flag_rare_classes():
     display.update(cov)
     assert list(display.bars_) == bars
     np.testing.assert_allclose([b.get_height() for b in bars], cov)
-    assert bars[1].get_facecolor()[:3] == pytest.approx(matplotlib.colors.to_rgb("tab:red"))
+    assert bars[1].get_facecolor()[:3] == pytest.approx(matplotlib.colors.to_rgb(MISSING)) and bars[1].get_hatch()
+    assert bars[0].get_facecolor()[:3] == pytest.approx(matplotlib.colors.to_rgb(style.GENERATED))
+    assert not bars[0].get_hatch()
     plt.close(fig)
 
 

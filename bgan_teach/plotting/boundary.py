@@ -3,12 +3,16 @@ r"""``BoundaryDisplay``: the critic's view of a 2-D GAN, drawn once and updated 
 After scikit-learn's ``DecisionBoundaryDisplay`` (grid computed once; ``.plot(ax)`` returns ``self``) and
 GAN Lab's layers. Artists, all mutated in place by :meth:`BoundaryDisplay.update`:
 
-- ``image_``: the critic heatmap, $D = \sigma(V)$ on $[0, 1]$ or $\log w$ on $[-5, 5]$ (fixed colour range);
-- ``boundary_``: the decision boundary $w = 1$ ($\log w = 0$; $D = \tfrac12$ for GAN), a ``LineCollection``;
-- ``real_``, ``fake_``: data and generated points (``set_offsets``);
+- ``image_``: the critic heatmap, $D = \sigma(V)$ on $[0, 1]$ or $\log w$ on $[-5, 5]$ (fixed colour range,
+  :data:`~bgan_teach.plotting.style.CRITIC_CMAP`: pale blue where the critic judges "data", pale vermilion
+  where it judges "generated"), with a labelled colorbar (``colorbar_``) drawn once;
+- ``boundary_``: the decision boundary $w = 1$ ($\log w = 0$; $D = \tfrac12$ for GAN), a ``LineCollection``:
+  where the critic judges $p = q$;
+- ``real_``, ``fake_``: data and generated points (``set_offsets``), edged so they show on any colour;
 - ``arrows_``: $-\nabla_x \ell_G$ on generated points, the direction the generator loss moves each sample
-  (``set_offsets`` + ``set_UVC``); BGAN's arrows point to the boundary (`docs/math.md` §6.4), the
-  non-saturating loss's arrows past it;
+  (``set_offsets`` + ``set_UVC``), on one fixed length scale (:meth:`BoundaryView.arrow_vectors`); the
+  title prints the largest $\|\nabla_x\ell_G\|$ of the frame. BGAN's arrows point to the boundary
+  (`docs/math.md` §6.4), the non-saturating loss's arrows past it;
 - ``manifold_``: the generator manifold, a square grid of noise (first two noise coordinates, the rest 0)
   pushed through $G$, one small grid per shown component when $G$ has a component code (``set_segments``).
 
@@ -22,59 +26,81 @@ from __future__ import annotations
 import numpy as np
 from matplotlib.collections import LineCollection
 
+from matplotlib.lines import Line2D
+
 from .._checks import ArgumentTypeError, integer, positive_int
 from ..training.views import RESPONSES, BoundaryView
+from . import style
 
-__all__ = ["BoundaryDisplay", "RESPONSES", "image_grid"]
+__all__ = ["BoundaryDisplay", "RESPONSES", "image_grid", "shared_colorbar"]
 
 
 class BoundaryDisplay:
     """Critic heatmap, w = 1 boundary, points, gradient arrows and manifold on a fixed square ``extent``."""
 
     def __init__(self, extent, n_grid: int = 60, response: str = "D", n_arrows: int = 64,
-                 n_manifold: int = 11, arrow_length: float = 0.5):
-        self.view = BoundaryView(extent, n_grid, response, n_arrows, n_manifold, arrow_length)
+                 n_manifold: int = 11, arrow_length: float = 0.5, arrow_scale: float = 1.0):
+        self.view = BoundaryView(extent, n_grid, response, n_arrows, n_manifold, arrow_length, arrow_scale)
         self.extent, self.response, self.n_arrows = self.view.extent, self.view.response, n_arrows
-        self.ax_ = self.figure_ = None
+        self.ax_ = self.figure_ = self.colorbar_ = None
 
     # --- display: arrays → artists ---------------------------------------------------------
-    def plot(self, ax=None, state: dict | None = None, x_real=None, title: str = "", legend: bool = True):
+    def plot(self, ax=None, state: dict | None = None, x_real=None, title: str = "", legend: bool = True,
+             colorbar: bool = True):
         """Create the artists on ``ax`` (a new figure if None); returns ``self``.
 
-        ``legend=False`` saves ~a third of each redraw (text layout) for widgets that explain colours elsewhere.
+        ``legend=False`` saves ~a third of each redraw (text layout) for widgets that explain colours elsewhere;
+        ``colorbar=False`` for small multiples that share one colorbar (:func:`shared_colorbar`).
         """
         if ax is None:
             import matplotlib.pyplot as plt
 
             _, ax = plt.subplots(figsize=(5, 5))
         self.ax_, self.figure_, self.title = ax, ax.figure, title
-        vmin, vmax, label = RESPONSES[self.response]
+        vmin, vmax, _ = RESPONSES[self.response]
         self.image_ = ax.imshow(np.full(self.view.xx.shape, (vmin + vmax) / 2), extent=self.extent, origin="lower",
-                                vmin=vmin, vmax=vmax, cmap="RdBu_r", interpolation="nearest")
-        self.manifold_ = ax.add_collection(LineCollection([], colors="0.35", linewidths=0.4, alpha=0.6))
-        self.boundary_ = ax.add_collection(LineCollection([], colors="k", linewidths=1.6))
-        empty = np.zeros((0, 2))
-        self.real_ = ax.scatter(*empty.T, s=4, c="tab:blue", alpha=0.5, label="data")
-        self.fake_ = ax.scatter(*empty.T, s=4, c="tab:orange", alpha=0.7, label="generated")
-        self.arrows_ = ax.quiver(np.zeros(self.n_arrows), np.zeros(self.n_arrows), np.zeros(self.n_arrows),
-                                 np.zeros(self.n_arrows), angles="xy", scale_units="xy", scale=1.0,
-                                 width=0.004, color="k")
+                                vmin=vmin, vmax=vmax, cmap=style.CRITIC_CMAP, interpolation="nearest")
+        self.manifold_ = ax.add_collection(LineCollection([], colors="0.45", linewidths=0.5, alpha=0.55))
+        self.boundary_ = ax.add_collection(LineCollection([], colors=style.BOUNDARY, linewidths=2.0))
+        self.real_ = style.data_points(ax, s=12)
+        self.fake_ = style.generated_points(ax, s=12)
+        zeros = np.zeros(self.n_arrows)
+        self.arrows_ = ax.quiver(zeros, zeros, zeros, zeros, angles="xy", scale_units="xy", scale=1.0,
+                                 width=0.007, headwidth=3.5, headlength=4.0, headaxislength=3.5, minlength=0.0,
+                                 color=style.ARROW, edgecolor="white", linewidth=0.5, zorder=5)
         ax.set(xlim=self.extent[:2], ylim=self.extent[2:], aspect="equal", xticks=[], yticks=[])
+        self.colorbar_label = self.response_label()
+        if colorbar:             # three labelled ticks: each tick label costs layout time at every redraw
+            self.colorbar_ = style.colorbar(self.image_, ax, self.colorbar_label, ticks=[vmin, (vmin + vmax) / 2, vmax])
         if legend:
-            ax.legend(loc="upper right", fontsize=7, markerscale=3)
-        self.colorbar_label = label
+            style.legend(ax, "below", handles=self.legend_handles(), ncol=2)
         if x_real is not None:
             self.real_.set_offsets(np.asarray(x_real)[:, :2])
         if state is not None:
             self.update(state, draw=False)
         return self
 
+    def response_label(self) -> str:
+        """The colorbar label: what the heatmap shows and what its colours mean."""
+        if self.response == "D":
+            return "critic $D(x) = \\sigma(V(x))$\nblue: judged data, orange: judged generated"
+        return "critic $\\log w(x)$ (clipped to ±5)\nblue: $w > 1$ (judged data), orange: $w < 1$"
+
+    def legend_handles(self) -> list:
+        """Proxy artists naming every layer (points, boundary, arrows, manifold)."""
+        return [self.real_, self.fake_,
+                Line2D([], [], color=style.BOUNDARY, lw=2.0, label="$w = 1$: critic judges $p = q$"),
+                Line2D([], [], color=style.ARROW, lw=0, marker=r"$\rightarrow$", ms=12,
+                       label="$-\\nabla_x \\ell_G$ (one fixed scale)"),
+                Line2D([], [], color="0.45", lw=0.8, label="generator manifold")]
+
     def set_extent(self, extent) -> None:
         """Draw on another square ``extent`` (a new grid for the states; the artists are kept)."""
         if tuple(float(e) for e in extent) == self.extent:
             return
         v = self.view
-        self.view = BoundaryView(extent, v.n_grid, v.response, v.n_arrows, v.n_manifold, v.arrow_length)
+        self.view = BoundaryView(extent, v.n_grid, v.response, v.n_arrows, v.n_manifold, v.arrow_length,
+                                 v.arrow_scale)
         self.extent = self.view.extent
         if self.ax_ is not None:
             self.image_.set_extent(self.extent)
@@ -92,9 +118,31 @@ class BoundaryDisplay:
         self.arrows_.set_offsets(x_fake[: len(arrows)])
         self.arrows_.set_UVC(arrows[:, 0], arrows[:, 1])
         self.manifold_.set_segments(list(state["manifold"]))
-        self.ax_.set_title(f"{self.title} step {state['step']}".strip(), fontsize=9)
+        self.ax_.set_title(self.frame_title(state), fontsize=style.FONT["title"])
         if draw:
             self.figure_.canvas.draw_idle()
+
+
+    def frame_title(self, state: dict) -> str:
+        """``title step N`` and, when the state has it, the frame's largest gradient norm."""
+        text = f"{self.title} step {state['step']}".strip()
+        if "max_grad" in state:
+            text += f"\nmax $\\|\\nabla_x \\ell_G\\|$ = {state['max_grad']:.3g}"
+        return text
+
+
+def shared_colorbar(displays: list[BoundaryDisplay], axes) -> object:
+    """One colorbar for small multiples of the same response (``plot(..., colorbar=False)`` each)."""
+    first = displays[0]
+    axes = list(np.ravel(axes))
+    vmin, vmax, _ = RESPONSES[first.response]
+    bar = first.figure_.colorbar(first.image_, ax=axes, fraction=0.03, pad=0.02, shrink=0.9,
+                                 ticks=[vmin, (vmin + vmax) / 2, vmax])
+    bar.set_label(first.response_label(), fontsize=style.FONT["tick"])
+    bar.ax.tick_params(labelsize=style.FONT["tick"])
+    for d in displays:
+        d.colorbar_ = bar
+    return bar
 
 
 def image_grid(x, ncol: int = 8, shape: tuple[int, int] = (8, 8), pad: int = 1) -> np.ndarray:

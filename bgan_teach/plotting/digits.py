@@ -10,6 +10,7 @@ from __future__ import annotations
 import numpy as np
 
 from .._checks import ArgumentTypeError, integer, positive_int
+from . import style
 
 __all__ = ["mosaic", "SampleGridDisplay", "CoverageDisplay", "ScoreCurvesDisplay", "DigitsTrainingDisplay"]
 
@@ -45,51 +46,67 @@ class SampleGridDisplay:
         self.ax, self.rows, self.cols, self.title = ax, rows, cols, title
         blank = mosaic(np.zeros((0, 64)), rows, cols)
         self.image_ = ax.imshow(blank, cmap="gray_r", vmin=0, vmax=num_categories - 1, interpolation="nearest")
+        self.image_.set_gid(style.PICTURE_GID)                         # a picture of samples, not a heatmap
         ax.set_facecolor("#d8e4f0")                                    # gaps and missing tiles
         ax.set(xticks=[], yticks=[])
-        ax.set_title(title, fontsize=9)
+        ax.set_title(title, fontsize=style.FONT["title"])
 
     def update(self, samples, title: str | None = None) -> None:
         """Show the first rows·cols ``samples`` (N, 64) in place."""
         self.image_.set_data(mosaic(samples, self.rows, self.cols))
         if title is not None:
-            self.ax.set_title(title, fontsize=9)
+            self.ax.set_title(title, fontsize=style.FONT["title"])
+
+
+MISSING = "#f2b8b5"            # a class below the 5 % bar: pale, hatched
 
 
 class CoverageDisplay:
-    """Bars of the fraction of samples per digit class, with the 10 % (uniform) and 5 % (bar) lines."""
+    """Bars of the fraction of generated samples per digit class, with the 10 % (uniform) and 5 % (bar) lines."""
 
     def __init__(self, ax, title: str = "class coverage (held-out classifier)"):
         self.ax = ax
-        self.bars_ = ax.bar(np.arange(10), np.zeros(10), color="tab:blue")
-        ax.axhline(0.1, color="0.3", lw=1, ls="--", label="uniform 10 %")
-        ax.axhline(0.05, color="tab:red", lw=1, ls=":", label="bar 5 %")
+        self.bars_ = ax.bar(np.arange(10), np.zeros(10), color=style.GENERATED, label="generated samples")
+        style.reference_line(ax, 0.1, "uniform 10 %", 1)
+        style.reference_line(ax, 0.05, "bar 5 %", 0)
         ax.set(xticks=range(10), ylim=(0, 0.5), xlabel="predicted digit", ylabel="fraction of samples")
-        ax.set_title(title, fontsize=9)
-        ax.legend(fontsize=7, loc="upper right")
+        ax.set_title(title, fontsize=style.FONT["title"])
+        style.legend(ax, "below", ncol=3)
 
     def update(self, coverage) -> None:
         coverage = np.asarray(coverage, dtype=float)
         for bar, height in zip(self.bars_, coverage):
             bar.set_height(height)
-            bar.set_color("tab:blue" if height >= 0.05 else "tab:red")
+            bar.set_color(style.GENERATED if height >= 0.05 else MISSING)
+            bar.set_hatch(None if height >= 0.05 else "//")
         self.ax.set_ylim(0, max(0.5, float(coverage.max()) * 1.1))
 
 
+CLASSES, CONFIDENCE = "#3d5a80", "#c05621"     # the two scores (left and right axis)
+
+
 class ScoreCurvesDisplay:
-    """Classes covered (≥ 5 %) and mean confidence over training, with a movable step marker."""
+    """Classes covered (≥ 5 %, left axis, integer) and mean confidence (right axis) over training, with a
+    movable step marker."""
 
     def __init__(self, ax, steps, classes_covered, confidence, title: str = "scores over training"):
         self.ax = ax
         steps = np.asarray(steps)
-        (self.classes_line_,) = ax.plot(steps, np.asarray(classes_covered) / 10, "o-", ms=3,
-                                        label="classes ≥ 5 % (÷10)")
-        (self.confidence_line_,) = ax.plot(steps, confidence, "s-", ms=3, label="mean confidence")
-        ax.axhline(0.8, color="tab:red", lw=1, ls=":", label="confidence bar 0.8")
-        self.marker_ = ax.axvline(steps[0] if len(steps) else 0, color="k", lw=1)
-        ax.set(ylim=(0, 1.05), xlabel="step")
-        ax.set_title(title, fontsize=9)
-        ax.legend(fontsize=7, loc="lower right")
+        self.ax_conf = ax.twinx()
+        (self.classes_line_,) = ax.plot(steps, classes_covered, "o-", ms=4, color=CLASSES,
+                                        label="classes ≥ 5 % (left)")
+        (self.confidence_line_,) = self.ax_conf.plot(steps, confidence, "s--", ms=4, color=CONFIDENCE,
+                                                     label="mean confidence (right)")
+        bar = style.reference_line(self.ax_conf, 0.8, "confidence bar 0.8", 0)
+        self.marker_ = ax.axvline(steps[0] if len(steps) else 0, color="k", lw=1, label="shown step")
+        ax.set(ylim=(0, 10.5), xlabel="step")
+        ax.set_ylabel("classes covered", color=CLASSES)
+        self.ax_conf.set_ylim(0, 1.05)
+        self.ax_conf.set_ylabel("mean confidence", color=CONFIDENCE)
+        style.integer_axis(ax.yaxis)
+        style.integer_axis(ax.xaxis)
+        ax.set_title(title, fontsize=style.FONT["title"])
+        style.legend(ax, "below", handles=[self.classes_line_, self.confidence_line_, bar, self.marker_], ncol=2)
 
     def update(self, step) -> None:
         self.marker_.set_xdata([step, step])

@@ -2,13 +2,14 @@ r"""Displays for discrete BGAN on grid toys (notebook 03), each drawn once and u
 
 - :class:`TableDisplay`: a (K, K) probability table as a heatmap (target or generator marginal q).
 - :class:`LogWeightDisplay`: the critic's $\log w(x)$ on every cell, with the boundary $w = 1$
-  ($\log w = 0$) as a contour: $\tilde p = q$ there when $\beta = 1$ (`docs/math.md` §3.4).
+  ($\log w = 0$) as a contour: where the critic judges $p = q$ (`docs/math.md` §3.4).
 - :class:`CurveDisplay`: a training curve (exact JS) with reference lines and a moving step marker.
 - :class:`GridTrainingDisplay`: the four together, driven by a snapshot index; every array comes from
   ``Snapshot.extras`` (``q``, ``log_w``, ``js``) precomputed by ``train_discrete``.
 - :class:`WeightBarsDisplay`: the normalised weights $\tilde w_{mb}$ as bars, one panel per z, with ESS.
 
 Tables are indexed ``[x-cell, y-cell]`` (position 0 horizontal), drawn with ``imshow(table.T, origin="lower")``.
+Colours, fonts and legends follow :mod:`bgan_teach.plotting.style`; every heatmap has a labelled colorbar.
 """
 from __future__ import annotations
 
@@ -16,6 +17,7 @@ import numpy as np
 from matplotlib.ticker import FormatStrFormatter, LogLocator, NullLocator
 
 from .._checks import ArgumentTypeError, positive_float, positive_int
+from . import style
 
 __all__ = ["TableDisplay", "LogWeightDisplay", "CurveDisplay", "GridTrainingDisplay", "WeightBarsDisplay",
            "plot_js_curves", "format_table"]
@@ -35,32 +37,42 @@ def _array(x, name: str = "values", ndim: int | None = None) -> np.ndarray:
 
 
 class TableDisplay:
-    """Heatmap of a probability table; the colour scale is fixed at ``vmax`` so frames compare."""
+    """Heatmap of a probability table; the colour scale is fixed at ``vmax`` so frames compare.
 
-    def __init__(self, ax, table, extent=None, title: str = "", vmax: float | None = None, cmap: str = "viridis"):
+    ``colorbar``: a label for a colorbar beside it (``None``: none, e.g. a panel that shares the next one's).
+    """
+
+    def __init__(self, ax, table, extent=None, title: str = "", vmax: float | None = None, cmap=style.PROB_CMAP,
+                 colorbar: str | None = "probability"):
         table = _array(table, "table", 2)
         self.ax = ax
         self.image_ = ax.imshow(table.T, origin="lower", extent=extent, cmap=cmap, vmin=0,
                                 vmax=vmax if vmax is not None else table.max(), interpolation="nearest")
-        ax.set_title(title, fontsize=9)
+        ax.set_title(title, fontsize=style.FONT["title"])
         ax.set(xticks=[], yticks=[])
+        self.colorbar_ = style.colorbar(self.image_, ax, colorbar) if colorbar else None
 
     def update(self, table, title: str | None = None) -> None:
         self.image_.set_data(_array(table, "table", 2).T)
         if title is not None:
-            self.ax.set_title(title, fontsize=9)
+            self.ax.set_title(title, fontsize=style.FONT["title"])
+
+
+LOG_W_LABEL = "critic $\\log w(x)$\nblue: $w > 1$, orange: $w < 1$\nblack line: $w = 1$ (judges $p = q$)"
 
 
 class LogWeightDisplay:
-    r"""$\log w$ heatmap (red: w > 1, the critic wants more mass; blue: w < 1) and the $w = 1$ contour."""
+    r"""$\log w$ heatmap on a symmetric range (blue: w > 1, the critic judges "more data than model";
+    orange: w < 1) with the $w = 1$ contour and a labelled colorbar."""
 
-    def __init__(self, ax, log_w, extent=None, limit: float = 4.0, title: str = "critic log w (line: w = 1)"):
+    def __init__(self, ax, log_w, extent=None, limit: float = 4.0, title: str = "critic log w"):
         self.ax, self.extent, self.contour_ = ax, extent, None
         limit = positive_float(limit, "limit")
-        self.image_ = ax.imshow(_array(log_w, "log_w", 2).T, origin="lower", extent=extent, cmap="RdBu_r",
+        self.image_ = ax.imshow(_array(log_w, "log_w", 2).T, origin="lower", extent=extent, cmap=style.CRITIC_CMAP,
                                 vmin=-limit, vmax=limit, interpolation="nearest")
-        ax.set_title(title, fontsize=9)
+        ax.set_title(title, fontsize=style.FONT["title"])
         ax.set(xticks=[], yticks=[])
+        self.colorbar_ = style.colorbar(self.image_, ax, LOG_W_LABEL, ticks=[-limit, -limit / 2, 0, limit / 2, limit])
         self.update(log_w)
 
     def update(self, log_w) -> None:
@@ -70,30 +82,43 @@ class LogWeightDisplay:
             self.contour_.remove()
             self.contour_ = None
         if log_w.min() < 0 < log_w.max():              # a boundary exists only if log w changes sign
-            self.contour_ = self.ax.contour(log_w.T, levels=[0.0], colors="k", linewidths=1.0,
+            self.contour_ = self.ax.contour(log_w.T, levels=[0.0], colors=style.BOUNDARY, linewidths=1.5,
                                             extent=self.extent, origin="lower")
+
+
+def log_ticks(ax, lo: float, hi: float) -> None:
+    """Labelled log ticks at 1, 2, 5 × 10^k over at most 1.5 decades, 1, 3 × 10^k up to 3, else 10^k; no minor ticks."""
+    decades = np.log10(hi / lo) if lo > 0 and hi > lo else 1.0
+    subs = (1.0, 2.0, 5.0) if decades <= 1.5 else (1.0, 3.0) if decades <= 3 else (1.0,)
+    ax.yaxis.set_major_locator(LogLocator(base=10, subs=subs))
+    ax.yaxis.set_major_formatter(FormatStrFormatter("%g"))
+    ax.yaxis.set_minor_locator(NullLocator())
+
+
+def reference_lines(ax, references: dict | None) -> list:
+    """Reference levels (name → value) as grey lines, one line style each (never a run's colour)."""
+    return [style.reference_line(ax, level, f"{name}: {level:.3g}", i)
+            for i, (name, level) in enumerate((references or {}).items())]
 
 
 class CurveDisplay:
     """A curve over steps (NaN entries skipped) with horizontal reference lines and a step marker."""
 
     def __init__(self, ax, steps, values, label: str = "exact JS (nats)", references: dict | None = None,
-                 log: bool = True):
+                 log: bool = True, legend: str = "below"):
         steps, values = _array(steps), _array(values)
         keep = np.isfinite(values)
         self.ax = ax
-        (self.line_,) = ax.plot(steps[keep], values[keep], lw=1.2, label=label)
-        for (name, level), color in zip((references or {}).items(), ["tab:red", "tab:orange", "tab:green", "tab:purple"]):
-            ax.axhline(level, color=color, lw=0.8, ls=":", label=name)
-        self.marker_ = ax.axvline(steps[0] if len(steps) else 0, color="k", lw=1)
-        if log and keep.any() and (values[keep] > 0).all():
+        (self.line_,) = ax.plot(steps[keep], values[keep], lw=1.8, color=style.method_color("bgan"), label=label)
+        reference_lines(ax, references)
+        self.marker_ = ax.axvline(steps[0] if len(steps) else 0, color="k", lw=1, label="shown step")
+        levels = np.concatenate([values[keep], list((references or {}).values())])
+        if log and keep.any() and (levels > 0).all():
             ax.set_yscale("log")
-            # labelled ticks at 1, 2, 5 × 10^k and no minor ticks: readable, and fewer texts to lay out per redraw
-            ax.yaxis.set_major_locator(LogLocator(base=10, subs=(1.0, 2.0, 5.0)))
-            ax.yaxis.set_major_formatter(FormatStrFormatter("%g"))
-            ax.yaxis.set_minor_locator(NullLocator())
+            log_ticks(ax, levels.min(), levels.max())
         ax.set(xlabel="step", ylabel=label)
-        ax.legend(fontsize=7, loc="upper right")
+        style.integer_axis(ax.xaxis)
+        style.legend(ax, legend)
 
     def update(self, step: float) -> None:
         self.marker_.set_xdata([step, step])
@@ -108,9 +133,9 @@ class GridTrainingDisplay:
         target = _array(target)
         self.snapshots = result.snapshots
         vmax = float(target.max())
-        self.target = TableDisplay(axes[0], target, extent, "target p (exact)", vmax)
+        self.target = TableDisplay(axes[0], target, extent, "target p (exact)", vmax, colorbar=None)
         first = self.snapshots[0].extras
-        self.model = TableDisplay(axes[1], first["q"], extent, "", vmax)
+        self.model = TableDisplay(axes[1], first["q"], extent, "", vmax, colorbar="probability (p and q)")
         self.critic = LogWeightDisplay(axes[2], first["log_w"], extent)
         h = result.history
         self.curve = CurveDisplay(axes[3], h["step"], h["js"], references=references) if "js" in h.keys() else None
@@ -131,11 +156,11 @@ class WeightBarsDisplay:
         self.axes = list(np.atleast_1d(axes))
         w = self._normalised(log_w)
         m = w.shape[0]
-        self.bars_ = [ax.bar(np.arange(m), w[:, b], color="tab:blue") for b, ax in enumerate(self.axes)]
+        self.bars_ = [ax.bar(np.arange(m), w[:, b], color=style.TILDE) for b, ax in enumerate(self.axes)]
         for b, ax in enumerate(self.axes):
-            ax.axhline(1 / m, color="0.4", lw=0.8, ls="--")
-            ax.set(ylim=(0, 1), xticks=[], xlabel=f"{m} samples of z{b}")
-        self.axes[0].set_ylabel(r"$\tilde w$")
+            style.reference_line(ax, 1 / m, f"uniform $1/M$ = 1/{m}", 1)
+            ax.set(ylim=(0, 1), xticks=[], xlabel=f"the {m} samples of z{b}")
+        self.axes[0].set_ylabel(r"$\tilde w$ (sums to 1 per z)")
         self.update(log_w)
 
     def _normalised(self, log_w) -> np.ndarray:
@@ -150,21 +175,67 @@ class WeightBarsDisplay:
         for b, (bars, ax) in enumerate(zip(self.bars_, self.axes)):
             for bar, height in zip(bars, w[:, b]):
                 bar.set_height(height)
-            ax.set_title(f"z{b}: ESS = {ess[b]:.1f}", fontsize=9)
+            ax.set_title(f"z{b}: ESS = {ess[b]:.1f}", fontsize=style.FONT["title"])
         return ess
 
 
+def run_styles(names) -> dict[str, dict]:
+    """``plot`` keywords per run name: a method's or a divergence's own style, else an ordered colour ramp."""
+    from ..divergences import DIVERGENCES
+
+    names = list(names)
+    ramp = dict(zip(names, style.ordered_colors(len(names))))
+    out = {}
+    for i, name in enumerate(names):
+        if name in DIVERGENCES:
+            out[name] = {"color": style.divergence_color(name), "label": style.divergence_title(name),
+                         "ls": ("-", "--", "-.")[i % 3]}
+            continue
+        try:
+            out[name] = {**style.method_style(name), "label": style.method_label(name)}
+        except ValueError:
+            out[name] = {"color": ramp[name], "label": name, "marker": "os^Dv"[i % 5], "markevery": 0.1, "ms": 4}
+    return out
+
+
+def overlapping(results: dict, name: str, x: str = "step", tol: float = 0.05) -> str | None:
+    """The first earlier run whose JS curve lies within a factor ``1 ± tol`` of ``name``'s at every step."""
+    h = results[name].history
+    for other in results:
+        if other == name:
+            return None
+        g = results[other].history
+        if len(g) == len(h) and np.array_equal(g[x], h[x]):
+            a, b = np.asarray(h["js"], dtype=float), np.asarray(g["js"], dtype=float)
+            keep = np.isfinite(a) & np.isfinite(b) & (a > 0) & (b > 0)
+            if keep.any() and np.abs(np.log(a[keep] / b[keep])).max() < tol:
+                return other
+    return None
+
+
 def plot_js_curves(ax, results: dict, references: dict | None = None, x: str = "step", title: str = ""):
-    """Exact-JS curves of several runs (name → TrainResult) on one log-scale axes, with reference lines."""
-    for name, result in results.items():
-        h = result.history
+    """Exact-JS curves of several runs (name → TrainResult) on one log-scale axes, with grey reference lines.
+
+    Runs named after an estimator, a generator loss or a divergence get the standard's colour for it; line
+    styles and markers differ, so curves that lie on top of each other still show both.
+    """
+    levels, styles = list((references or {}).values()), run_styles(results)
+    for name, kw in styles.items():
+        h = results[name].history
         keep = np.isfinite(h["js"])
-        ax.plot(h[x][keep], h["js"][keep], lw=1.2, label=name)
-    for (name, level), color in zip((references or {}).items(), ["tab:red", "tab:orange", "tab:green"]):
-        ax.axhline(level, color=color, lw=0.8, ls=":", label=name)
+        twin = overlapping(results, name, x)
+        label = kw.pop("label") + (f"\n(on top of {styles[twin]['label']})" if twin else "")
+        ax.plot(h[x][keep], h["js"][keep], lw=1.6, label=label, **kw)
+        levels += list(h["js"][keep])
+    reference_lines(ax, references)
     ax.set(yscale="log", xlabel="training seconds" if x == "seconds" else "step", ylabel="exact JS (nats)")
-    ax.set_title(title, fontsize=9)
-    ax.legend(fontsize=7, loc="center left", bbox_to_anchor=(1.01, 0.5))
+    levels = np.asarray(levels, dtype=float)
+    if len(levels) and (levels > 0).all():
+        log_ticks(ax, levels.min(), levels.max())
+    if x != "seconds":
+        style.integer_axis(ax.xaxis)
+    ax.set_title(title, fontsize=style.FONT["title"])
+    style.legend(ax, "right")
     ax.figure.tight_layout()
     return ax
 

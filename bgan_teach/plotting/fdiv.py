@@ -11,13 +11,14 @@ import torch
 
 from .._checks import in_interval, real
 from ..divergences import get
+from . import style
 from .figures import figure
 
 __all__ = ["FenchelDisplay", "DensityDisplay", "BoundCurveDisplay", "SNISDisplay", "plot_bound_results",
            "results_table"]
 
 F64 = torch.float64
-P_COLOR, Q_COLOR, TILDE_COLOR = "tab:blue", "tab:orange", "tab:green"
+P_COLOR, Q_COLOR, TILDE_COLOR = style.DATA, style.GENERATED, style.TILDE
 
 
 def _mathtext(latex: str) -> str:
@@ -43,24 +44,26 @@ class FenchelDisplay:
         self.u_max = in_interval(u_max, "u_max", 0.2, float("inf"), "()")            # the tangents span u in [0.2, u_max]
         get(divergence)
         if axes is None:
-            _, axes = figure(key, ncols=2, figsize=(10, 3.8))
+            _, axes = figure(key, ncols=2, figsize=(9.6, 4.4), dpi=style.WIDGET_DPI)
         self.ax_f, self.ax_star = axes
         self.u = torch.linspace(1e-3, u_max, 400, dtype=F64)
         (self.f_line,) = self.ax_f.plot([], [], color="k", lw=2, label="$f(u)$")
-        (self.tangent,) = self.ax_f.plot([], [], color="tab:red", lw=1.5, label="slope $t$")
+        (self.tangent,) = self.ax_f.plot([], [], color="tab:red", lw=1.5, label="line of slope $t$")
         (self.touch,) = self.ax_f.plot([], [], "o", color="tab:red", label="touches at $u^*=(f^*)'(t)$")
         (self.intercept,) = self.ax_f.plot([], [], "s", color="tab:purple", label="intercept $-f^*(t)$")
         (self.star_line,) = self.ax_star.plot([], [], color="k", lw=2, label="$f^*(t)$")
-        (self.star_point,) = self.ax_star.plot([], [], "o", color="tab:red")
-        (self.star_slope,) = self.ax_star.plot([], [], color="tab:green", lw=1.5, label="slope $w=u^*$")
+        (self.star_point,) = self.ax_star.plot([], [], "o", color="tab:red", label="$f^*$ at $t$")
+        (self.star_slope,) = self.ax_star.plot([], [], color=style.TILDE, lw=2, label="its slope: $w=u^*$")
         self.text = self.ax_star.text(0.98, 0.03, "", transform=self.ax_star.transAxes, ha="right", va="bottom",
-                                      fontsize=9)     # f* is non-decreasing: the lower right stays empty
+                                      fontsize=style.FONT["text"])   # f* is non-decreasing: the lower right stays empty
         for ax, xl in ((self.ax_f, "$u = p/q$"), (self.ax_star, "$t$")):
             ax.axvline(0, color="0.8", lw=0.8)
             ax.axhline(0, color="0.8", lw=0.8)
             ax.set_xlabel(xl)
-        self.ax_f.legend(loc="upper center", fontsize=8)
-        self.ax_star.legend(loc="upper left", fontsize=8)
+        self.ax_f.set_ylabel("$f(u)$")
+        self.ax_star.set_ylabel("$f^*(t)$")
+        style.legend(self.ax_f, "below", ncol=2)
+        style.legend(self.ax_star, "below", ncol=2)
         self.set_divergence(divergence, t)
         self.ax_f.figure.tight_layout()
 
@@ -82,9 +85,9 @@ class FenchelDisplay:
         ys = np.concatenate([shown, -fs])
         pad = 0.1 * (ys.max() - ys.min())
         self.ax_f.set(xlim=(-0.1, self.u_max), ylim=(ys.min() - pad, ys.max() + pad))
-        self.ax_f.set_title(f"{self.div.title}:  $f(u) = {_mathtext(self.div.f_latex)}$", fontsize=10)
+        self.ax_f.set_title(f"{self.div.title}:  $f(u) = {_mathtext(self.div.f_latex)}$", fontsize=style.FONT["title"])
         self.ax_star.set(xlim=(lo, hi), ylim=(fs.min() - pad, fs.max() + pad))
-        self.ax_star.set_title(f"$f^*(t) = {_mathtext(self.div.f_star_latex)}$", fontsize=10)
+        self.ax_star.set_title(f"$f^*(t) = {_mathtext(self.div.f_star_latex)}$", fontsize=style.FONT["title"])
         self.update(float(self.div.f_prime(torch.tensor(1.0, dtype=F64))) if t is None else t)
 
     def update(self, t: float) -> None:
@@ -111,15 +114,17 @@ class DensityDisplay:
             raise ValueError(f"p and q must be non-empty 1-D tables of the same length; got shapes "
                              f"{_np(p).shape} and {_np(q).shape}")
         if ax is None:
-            _, ax = figure(key, figsize=(8, 3.6))
+            _, ax = figure(key, figsize=(8.6, 3.4))
         self.ax, x = ax, np.arange(len(p))
         self.p_bars = ax.bar(x, _np(p), width=0.8, color=P_COLOR, alpha=0.35, label="$p$ (data)")
-        (self.q_line,) = ax.step(x, _np(q), where="mid", color=Q_COLOR, lw=1.5, label="$q$ (model)")
+        (self.q_line,) = ax.step(x, _np(q), where="mid", color=Q_COLOR, lw=1.8, label="$q$ (model)")
         (self.tilde,) = ax.plot(x, _np(q), "o-", color=TILDE_COLOR, ms=4, label=tilde_label)
-        self.text = ax.text(0.99, 0.97, "", transform=ax.transAxes, ha="right", va="top", fontsize=9)
+        self.text = ax.text(1.02, 0.0, "", transform=ax.transAxes, ha="left", va="bottom",
+                            fontsize=style.FONT["text"])                 # beside the axes, under the legend
         top = max(_np(p).max(), _np(q).max())
-        ax.set(xlabel="support point $x$", ylabel="probability", ylim=(0, 1.6 * top))
-        ax.legend(loc="upper left", fontsize=8)
+        ax.set(xlabel="support point $x$", ylabel="probability", ylim=(0, 1.15 * top))
+        style.integer_axis(ax.xaxis)
+        style.legend(ax, "right")
         ax.figure.tight_layout()
 
     def update(self, p_tilde, readout: str = "") -> None:
@@ -140,17 +145,19 @@ class BoundCurveDisplay:
         smooth = np.convolve(h["bound"], np.ones(window) / window, mode="valid")     # running mean
         ax.plot(h["step"], h["bound"], color="0.75", lw=0.5, alpha=0.5)
         ax.plot(h["step"][window - 1:], smooth, color="0.35", lw=1, label=f"batch estimate ({window}-step mean)")
-        ax.plot(h["step"], h["exact_bound"], color="tab:blue", lw=1.8, label="critic's bound (exact $\\mathbb{E}$)")
-        ax.axhline(result.exact, color="k", ls="--", lw=1.2, label="$D_f(P\\|Q)$ exact")
+        ax.plot(h["step"], h["exact_bound"], color=style.divergence_color(result.divergence), lw=2,
+                label="critic's bound (exact $\\mathbb{E}$)")
+        style.reference_line(ax, result.exact, "$D_f(P\\|Q)$ exact", index=1)
         self.marker = ax.axvline(0, color="tab:red", lw=1, alpha=0.0)
         lo = min(np.nanpercentile(h["exact_bound"], 3), np.nanpercentile(smooth, 3))
         hi = max(result.exact, np.nanmax(smooth))
         pad = 0.1 * abs(hi - lo) + 1e-3
         critic = result.config.get("critic", "table")
         title = get(result.divergence).title + ("" if critic == "table" else f" · {critic} critic")
-        ax.set(ylim=(lo - pad, hi + pad), xlabel="step", title=title)
+        ax.set(ylim=(lo - pad, hi + pad), xlabel="step", ylabel="bound (nats)", title=title)
+        style.integer_axis(ax.xaxis)
         if legend:
-            ax.legend(loc="lower right", fontsize=8)
+            style.legend(ax, "below")
 
     def update(self, step: int) -> None:
         """Show a vertical marker at ``step`` (for the snapshot slider)."""
@@ -160,13 +167,17 @@ class BoundCurveDisplay:
 
 
 def plot_bound_results(results, key: str = "bound_results", ncols: int = 4):
-    """Small multiples, one :class:`BoundCurveDisplay` per result. Returns (fig, displays)."""
+    """Small multiples, one :class:`BoundCurveDisplay` per result, one legend under them. Returns (fig, displays)."""
     nrows = -(-len(results) // ncols)
-    fig, axes = figure(key, nrows=nrows, ncols=ncols, figsize=(3.4 * ncols, 2.8 * nrows), squeeze=False)
-    displays = [BoundCurveDisplay(r, ax, legend=(i == 0)) for i, (r, ax) in enumerate(zip(results, axes.flat))]
+    fig, axes = figure(key, nrows=nrows, ncols=ncols, figsize=(style.MAX_WIDTH_IN - 0.2, 2.5 * nrows + 0.6),
+                       squeeze=False, layout="constrained")
+    displays = [BoundCurveDisplay(r, ax, legend=False) for r, ax in zip(results, axes.flat)]
     for ax in axes.flat[len(results):]:
         ax.set_visible(False)
-    fig.tight_layout()
+    for ax in axes[:, 1:].flat:
+        ax.set_ylabel("")
+    fig.legend(*axes.flat[0].get_legend_handles_labels(), loc="outside lower center", ncol=3,
+               fontsize=style.FONT["legend"])
     return fig, displays
 
 
@@ -189,19 +200,23 @@ class SNISDisplay:
 
     def __init__(self, per_z_target, p, q, axes=None, key: str = "snis") -> None:
         if axes is None:
-            _, axes = figure(key, ncols=2, figsize=(11, 3.6), sharey=True)
+            _, axes = figure(key, ncols=2, figsize=(9.6, 4.2), sharey=True, dpi=style.WIDGET_DPI)
         self.axes, x = axes, np.arange(len(p))
         self.lines, self.texts = [], []
         titles = ("per z: softmax over the M samples of one z", "global: softmax over all M·B samples")
         targets = ((per_z_target, r"$\sum_z h(z)\,\tilde p(x|z)$"), (p, "$p$"))
         for ax, title, (target, label) in zip(axes, titles, targets):
             ax.bar(x, _np(target), width=0.8, color=P_COLOR, alpha=0.35, label=label + " (exact)")
-            ax.step(x, _np(q), where="mid", color=Q_COLOR, lw=1, label="$q$")
-            self.lines.append(ax.plot(x, np.zeros(len(x)), "o-", color=TILDE_COLOR, ms=3, label="estimate")[0])
-            self.texts.append(ax.text(0.99, 0.97, "", transform=ax.transAxes, ha="right", va="top", fontsize=9))
-            ax.set(title=title, xlabel="support point $x$")
-            ax.legend(loc="upper left", fontsize=8)
-        axes[0].set_ylim(0, 1.8 * float(max(_np(p).max(), _np(per_z_target).max(), _np(q).max())))
+            ax.step(x, _np(q), where="mid", color=Q_COLOR, lw=1.5, label="$q$ (model)")
+            self.lines.append(ax.plot(x, np.zeros(len(x)), "o-", color=TILDE_COLOR, ms=3, label="weighted estimate")[0])
+            self.texts.append(ax.text(0.99, 0.97, "", transform=ax.transAxes, ha="right", va="top",
+                                      fontsize=style.FONT["text"]))
+            ax.set_title(title, fontsize=style.FONT["title"])
+            ax.set(xlabel="support point $x$")
+            style.integer_axis(ax.xaxis)
+            style.legend(ax, "below", ncol=2)
+        axes[0].set_ylabel("probability")
+        axes[0].set_ylim(0, 1.45 * float(max(_np(p).max(), _np(per_z_target).max(), _np(q).max())))
         axes[0].figure.tight_layout()
 
     def update(self, hist_per_z, hist_global, readouts=("", "")) -> None:

@@ -4,6 +4,7 @@ from __future__ import annotations
 import matplotlib.pyplot as plt
 
 from .. import config
+from . import style
 
 _FIGURES: dict[str, plt.Figure] = {}
 
@@ -32,6 +33,7 @@ def setup_backend() -> str:
     except Exception:  # ipympl missing or no frontend: fall back to static figures
         mode = "inline"
         get_ipython().run_line_magic("matplotlib", mode)
+    style.apply()
     return mode
 
 
@@ -43,8 +45,15 @@ def interactive() -> bool:
 def figure(key: str, **subplots_kw):
     """``plt.subplots(**subplots_kw)`` under ``plt.ioff()``, closing the figure made under the same key.
 
-    Re-running a notebook cell therefore replaces its figure instead of piling up a new one.
+    Re-running a notebook cell therefore replaces its figure instead of piling up a new one. The figure
+    gets the visual standard's fonts (:func:`bgan_teach.plotting.style.apply`) and is refused when wider
+    than the notebook column (``style.MAX_WIDTH_IN`` at the static dpi), where the browser would shrink its text.
     """
+    style.apply()
+    width = subplots_kw.get("figsize", plt.rcParams["figure.figsize"])[0] * subplots_kw.get("dpi", style.STATIC_DPI)
+    if width > style.MAX_WIDTH_PX + 1e-9:
+        raise ValueError(f"figsize width × dpi must be at most {style.MAX_WIDTH_PX} pixels (the notebook column); "
+                         f"got {width:.0f} for figure {key!r}")
     old = _FIGURES.pop(key, None)
     if old is not None:
         plt.close(old)

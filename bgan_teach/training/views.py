@@ -1,8 +1,8 @@
 r"""``BoundaryView``: what the 2-D displays draw, computed from a :class:`ContinuousGAN` as plain arrays.
 
 A *state* is a dict of numpy arrays: the critic response on a grid, the decision boundary $w = 1$ as
-polylines, the generated points of the fixed display noise, the gradient arrows $-\nabla_x\ell_G$ on them,
-and the generator manifold. Pass ``snapshot_fn=view.state`` to the trainer and every snapshot stores one, so
+polylines, the generated points of the fixed display noise, the gradient arrows $-\nabla_x\ell_G$ on them
+(on one fixed length scale, see :meth:`BoundaryView.arrows`), and the generator manifold. Pass ``snapshot_fn=view.state`` to the trainer and every snapshot stores one, so
 a display (:class:`~bgan_teach.plotting.boundary.BoundaryDisplay`) only mutates artists when a slider moves.
 """
 from __future__ import annotations
@@ -11,7 +11,7 @@ import contourpy
 import numpy as np
 import torch
 
-from .._checks import choice, positive_int
+from .._checks import choice, positive_float, positive_int
 
 __all__ = ["BoundaryView", "RESPONSES"]
 
@@ -29,12 +29,14 @@ class BoundaryView:
     """A square grid over ``extent`` and the sizes of what is drawn on it (arrows, manifold lines)."""
 
     def __init__(self, extent, n_grid: int = 60, response: str = "D", n_arrows: int = 64,
-                 n_manifold: int = 11, arrow_length: float = 0.5):
+                 n_manifold: int = 11, arrow_length: float = 0.5, arrow_scale: float = 1.0):
         self.response = choice(response, RESPONSES, "response")
+        self.arrow_length = positive_float(arrow_length, "arrow_length")
+        self.arrow_scale = positive_float(arrow_scale, "arrow_scale")
         if len(extent) != 4 or not (extent[0] < extent[1] and extent[2] < extent[3]):
             raise ValueError(f"extent must be (xmin, xmax, ymin, ymax) with min < max; got {extent!r}")
         self.extent, self.n_grid = tuple(float(e) for e in extent), positive_int(n_grid, "n_grid", 2)
-        self.n_arrows, self.n_manifold, self.arrow_length = n_arrows, n_manifold, arrow_length
+        self.n_arrows, self.n_manifold = n_arrows, n_manifold
         xs = np.linspace(self.extent[0], self.extent[1], n_grid)
         ys = np.linspace(self.extent[2], self.extent[3], n_grid)
         self.xx, self.yy = np.meshgrid(xs, ys)                                   # (G, G) each, row = y
@@ -78,16 +80,30 @@ class BoundaryView:
         z = generator.inputs(eps.repeat(len(shown), 1), comp).to(dev)
         return generator(z).cpu().view(len(shown) * 2 * n_lines, n_points, -1)[..., :2].numpy()
 
-    def arrows(self, gan, x_fake: torch.Tensor) -> np.ndarray:
-        r"""$-\nabla_x\ell_G$ at the first ``n_arrows`` points, scaled so the longest has ``arrow_length``."""
+    def arrow_vectors(self, grad: np.ndarray) -> np.ndarray:
+        r"""Arrows (A, 2) for gradients ``grad`` (A, 2) on one fixed scale: direction of ``grad``, length
+
+        $$L\,\frac{g/s}{1 + g/s},\qquad g = \|\nabla_x\ell_G\|,\ L = \text{arrow\_length},\ s = \text{arrow\_scale}.$$
+
+        The map from $g$ to length is the same at every step, for every loss and in every figure that
+        uses these settings (defaults: $|\nabla\ell| = 1$ draws half of $L$), so arrow lengths compare
+        across frames and losses; it is linear for $g \ll s$ and never longer than $L$, because the
+        gradients of one run span four orders of magnitude (about 0.003 to 100 on the ring).
+        """
+        norm = np.linalg.norm(grad, axis=1, keepdims=True)                       # (A, 1)
+        return grad * (self.arrow_length / self.arrow_scale / (1.0 + norm / self.arrow_scale))
+
+    def arrows(self, gan, x_fake: torch.Tensor) -> tuple[np.ndarray, float]:
+        r"""$-\nabla_x\ell_G$ at the first ``n_arrows`` points as arrows (A, 2) (:meth:`arrow_vectors`),
+        and the largest $\|\nabla_x\ell_G\|$ among them."""
         g = -gan.loss_gradient(x_fake[: self.n_arrows]).double().numpy()             # (A, 2)
-        longest = np.linalg.norm(g, axis=1).max(initial=0.0)
-        return g * (self.arrow_length / longest) if longest > 0 else g
+        return self.arrow_vectors(g), float(np.linalg.norm(g, axis=1).max(initial=0.0))
 
     def state(self, gan) -> dict:
         """The state of a ``ContinuousGAN`` as arrays: everything ``BoundaryDisplay.update`` draws."""
         x_fake = gan.sample()
         log_w, response = self.critic_grid(gan.critic, gan.divergence)
+        arrows, max_grad = self.arrows(gan, x_fake)
         return {"step": gan.steps, "response": response, "boundary": self.boundary_segments(log_w),
-                "x_fake": x_fake.numpy(), "arrows": self.arrows(gan, x_fake),
-                "manifold": self.manifold_lines(gan.generator)}
+                "x_fake": x_fake.numpy(), "arrows": arrows, "max_grad": max_grad,
+                "arrow_scale": self.arrow_scale, "manifold": self.manifold_lines(gan.generator)}

@@ -5,6 +5,7 @@ Slider moves only mutate artists from the precomputed snapshot views (no network
 from __future__ import annotations
 
 from ..plotting.digits import DigitsTrainingDisplay
+from ..plotting import style
 from ..plotting.figures import figure, tight_layout
 from .panel import Lab, snapshot_lab
 
@@ -20,8 +21,8 @@ def digits_scrubber(runs: dict[str, list[dict]], num_categories: int = 2, key: s
     """
     if not runs or any(len(views) == 0 for views in runs.values()):
         raise ValueError("runs must map at least one name to a non-empty list of snapshot views")
-    fig, axes = figure(key, nrows=len(runs), ncols=3, figsize=(12, 3.4 * len(runs)), squeeze=False,
-                       gridspec_kw={"width_ratios": [1, 1.2, 1.4]})
+    fig, axes = figure(key, nrows=len(runs), ncols=3, figsize=(10.2, 3.9 * len(runs)), squeeze=False,
+                       dpi=style.WIDGET_DPI, gridspec_kw={"width_ratios": [1, 1.15, 1.35]})
     displays = {name: DigitsTrainingDisplay(row, views, num_categories, title=name)
                 for (name, views), row in zip(runs.items(), axes)}
     tight_layout(fig)

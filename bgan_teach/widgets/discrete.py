@@ -8,6 +8,7 @@ import ipywidgets as W
 import numpy as np
 
 from ..plotting.discrete import GridTrainingDisplay, WeightBarsDisplay
+from ..plotting import style
 from ..plotting.figures import figure, tight_layout
 from .panel import Lab, Panel, snapshot_lab
 
@@ -19,8 +20,9 @@ def grid_scrubber(result, target, extent=None, references: dict | None = None, k
 
     ``lab.display`` is the :class:`~bgan_teach.plotting.discrete.GridTrainingDisplay`.
     """
-    # dpi 72 (like the 2-D lab): half the pixels of the default 100 to rasterise, encode and send per move
-    fig, axes = figure(key, ncols=4, figsize=(14, 3.4), dpi=72, gridspec_kw={"width_ratios": [1, 1, 1, 1.5]})
+    # the widget dpi (96: one figure pixel per CSS pixel, so 9 pt text shows at 9 pt), 10.2 in wide: 980 px
+    fig, axes = figure(key, ncols=4, figsize=(10.2, 3.7), dpi=style.WIDGET_DPI,
+                       gridspec_kw={"width_ratios": [1, 1.25, 1.25, 1.6]})
     display = GridTrainingDisplay(axes, target, result, extent, references)
     tight_layout(fig)
 
@@ -42,7 +44,8 @@ def weight_bars_lab(log_w, num_z: int = 4, key: str = "weight_bars") -> Lab:
     if log_w.ndim != 2 or log_w.shape[1] < 1:
         raise ValueError(f"log_w must have shape (M, B); got {log_w.shape}")
     num_z = min(num_z, log_w.shape[1])
-    fig, axes = figure(key, ncols=num_z, figsize=(3 * num_z, 2.6), sharey=True, squeeze=False)
+    fig, axes = figure(key, ncols=num_z, figsize=(min(10.2, 2.6 * num_z), 2.9), sharey=True, squeeze=False,
+                       dpi=style.WIDGET_DPI)
     display = WeightBarsDisplay(axes[0], log_w)
     tight_layout(fig)
     slider = W.FloatSlider(value=1.0, min=0.0, max=5.0, step=0.1, description="sharpness s", continuous_update=True)

@@ -12,6 +12,7 @@ import ipywidgets as W
 
 from ..divergences import get, names
 from ..plotting.fdiv import BoundCurveDisplay, DensityDisplay, FenchelDisplay, SNISDisplay
+from ..plotting import style
 from ..plotting.figures import figure, tight_layout
 from ..training.bound import conditional_targets, snis_estimates
 from .panel import Lab, Panel
@@ -50,7 +51,8 @@ def bound_scrubber(result, key: str = "scrubber") -> Lab:
     on the bound curve. All views are computed once, here.
     """
     views = [result.view(i) for i in range(len(result.snapshots))]
-    fig, (ax_d, ax_b) = figure(key, ncols=2, figsize=(12, 3.6), gridspec_kw={"width_ratios": [3, 2]})
+    fig, (ax_d, ax_b) = figure(key, ncols=2, figsize=(10.2, 3.9), dpi=style.WIDGET_DPI,
+                               gridspec_kw={"width_ratios": [3, 2]})
     density, curve = DensityDisplay(result.p, result.q, ax_d), BoundCurveDisplay(result, ax_b)
     tight_layout(fig)
     slider = W.IntSlider(value=0, min=0, max=len(views) - 1, description="snapshot", continuous_update=True)

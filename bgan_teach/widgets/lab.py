@@ -20,6 +20,7 @@ from .._checks import positive_float, positive_int
 from ..data.toys2d import PRESETS, TARGETS, Toy2D, get_target
 from ..generator_losses import GENERATOR_LOSSES
 from ..metrics.modes import high_quality_fraction, modes_covered
+from ..plotting import style
 from ..plotting.boundary import BoundaryDisplay
 from ..plotting.figures import figure, in_notebook, interactive, setup_backend
 from ..training.continuous import DEFAULTS, ContinuousGAN
@@ -29,9 +30,10 @@ __all__ = ["BoundaryLab", "boundary_lab", "loss_equation", "view_extent"]
 EXTENT = (-3.0, 3.0, -3.0, 3.0)
 BATCH_SIZES = [32, 64, 128, 256, 512]
 MAX_SNAPSHOTS = 300
-_LEGEND = ("<span style='color:#1f77b4'>●</span> data &nbsp; <span style='color:#ff7f0e'>●</span> generated "
-           "&nbsp; heatmap D(x) (red: real) &nbsp; black line: w = 1 &nbsp; arrows: −∇ℓ<sub>G</sub> "
-           "&nbsp; grey: generator manifold")
+_LEGEND = (f"<span style='color:{style.DATA}'>●</span> data &nbsp; <span style='color:{style.GENERATED}'>●</span> "
+           "generated &nbsp; heatmap: the critic's D(x) (blue: judged data, orange: judged generated) &nbsp; "
+           "black line: w = 1 (the critic judges p = q) &nbsp; arrows: −∇ℓ<sub>G</sub> on one fixed scale "
+           "(length L·g/(1+g), g = |∇ℓ<sub>G</sub>|; the title gives the largest g) &nbsp; grey: generator manifold")
 
 
 def view_extent(target) -> tuple[float, float, float, float]:
@@ -88,9 +90,10 @@ class BoundaryLab:
         self.custom = {_custom_key(target.name): target} if isinstance(target, Toy2D) else {}   # your own points
         target = next(iter(self.custom)) if isinstance(target, Toy2D) else target
         self.display = BoundaryDisplay(EXTENT, n_grid=50, n_arrows=48, arrow_length=0.35)
-        self.fig, ax = figure(figure_key, figsize=(5.0, 5.0), dpi=72)          # ~360 px: fast redraws
+        # 96 dpi: one figure pixel per CSS pixel, so 9 pt text shows at 9 pt; 6.0 × 5.4 in = 576 × 518 px
+        self.fig, ax = figure(figure_key, figsize=(6.0, 5.4), dpi=style.WIDGET_DPI)
         self.display.plot(ax, legend=False)
-        self.fig.subplots_adjust(0.01, 0.01, 0.99, 0.95)
+        self.fig.subplots_adjust(0.01, 0.01, 0.86, 0.89)
         self.controls = self._make_controls(target, divergence, generator_loss, steps_per_tick)
         self.readout = widgets.HTML()
         self.equation = widgets.HTMLMath()

@@ -14,6 +14,7 @@ import torch
 
 from .._checks import positive_float
 from ..data.toys2d import Toy2D, from_points
+from ..plotting import style
 from ..plotting.figures import figure, in_notebook, interactive
 from .lab import BoundaryLab, view_extent
 
@@ -38,12 +39,13 @@ class PointPicker:
         self.extent = view_extent(Toy2D(pts, sigma)) if len(pts) else (-3.0, 3.0, -3.0, 3.0)   # follows the points
         xx, yy = np.meshgrid(np.linspace(*self.extent[:2], n_grid), np.linspace(*self.extent[2:], n_grid))
         self.grid = torch.from_numpy(np.stack([xx.ravel(), yy.ravel()], 1))          # (G², 2) float64
-        self.fig, self.ax = figure("point_picker", figsize=(4.2, 4.2), dpi=72)
-        self.image_ = self.ax.imshow(np.zeros(xx.shape), extent=self.extent, origin="lower", cmap="Blues",
+        self.fig, self.ax = figure("point_picker", figsize=(5.4, 4.7), dpi=style.WIDGET_DPI)    # 518 × 451 px
+        self.image_ = self.ax.imshow(np.zeros(xx.shape), extent=self.extent, origin="lower", cmap=style.PROB_CMAP,
                                      vmin=0.0, vmax=1.0, interpolation="bilinear")
-        self.scatter_ = self.ax.scatter([], [], s=18, c="tab:red", edgecolors="white", linewidths=0.5)
+        self.scatter_ = style.data_points(self.ax, s=36, label="your points")
         self.ax.set(xlim=self.extent[:2], ylim=self.extent[2:], aspect="equal", xticks=[], yticks=[])
-        self.fig.subplots_adjust(0.01, 0.01, 0.99, 0.93)
+        style.colorbar(self.image_, self.ax, "kernel density p(x)\n(÷ its maximum)")
+        self.fig.subplots_adjust(0.01, 0.01, 0.86, 0.93)
         self.controls = {
             "sigma": widgets.FloatSlider(value=sigma, min=min(0.03, sigma), max=max(0.6, sigma), step=0.01,
                                          description="kernel σ",
@@ -146,7 +148,7 @@ class PointPicker:
             density = np.zeros(self.image_.get_array().shape)
         self.image_.set_data(density)
         self.scatter_.set_offsets(np.asarray(self.points).reshape(-1, 2))
-        self.ax.set_title(f"{n} points, kernel σ = {sigma:.2f}", fontsize=9)
+        self.ax.set_title(f"{n} points, kernel σ = {sigma:.2f}", fontsize=style.FONT["title"])
         how = ("left click: add a point, right click: remove the nearest" if interactive()
                else "static figure: add points with <code>picker.add(x, y)</code>")
         self.readout.value = (f"<b>{n}</b> points ({how}); the heatmap is the kernel density the GAN will "

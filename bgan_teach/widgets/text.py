@@ -4,6 +4,7 @@ Slider moves only mutate artists from precomputed snapshot views; no network is 
 """
 from __future__ import annotations
 
+from ..plotting import style
 from ..plotting.figures import figure, tight_layout
 from ..plotting.text import TextTrainingDisplay
 from .panel import Lab, snapshot_lab
@@ -25,7 +26,7 @@ def text_scrubber(views: list[dict], reference: dict | None = None, key: str = "
 
     ``reference``: :func:`bgan_teach.metrics.text.reference_metrics` output, drawn as horizontal lines.
     """
-    fig, axes = figure(key, ncols=2, figsize=(12, 3.6), gridspec_kw={"width_ratios": [1, 1.6]})
+    fig, axes = figure(key, ncols=2, figsize=(10.2, 4.6), dpi=style.WIDGET_DPI, gridspec_kw={"width_ratios": [1, 1.3]})
     display = TextTrainingDisplay(axes, views, reference, title)
     tight_layout(fig)
     return snapshot_lab(fig, len(views), display.update, display)
