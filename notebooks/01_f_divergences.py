@@ -47,6 +47,7 @@ from IPython.display import Markdown
 from bgan_teach import divergences
 from bgan_teach.cache import cached
 from bgan_teach.plotting import figure
+from bgan_teach.plotting.densities import plot_pq
 from bgan_teach.plotting.fdiv import plot_bound_results, results_table
 from bgan_teach.selfcheck import check
 from bgan_teach.training.bound import example_pair, fit_bound
@@ -71,11 +72,8 @@ torch.set_num_threads(1)
 # %%
 p, q = example_pair(K)
 x = torch.arange(K)
-fig, ax = figure("pq", figsize=(8, 2.8))
-ax.bar(x, p, color="tab:blue", alpha=0.4, label="$p$ (data)")
-ax.step(x, q, where="mid", color="tab:orange", label="$q$ (model)")
-ax.set(xlabel="support point $x$", ylabel="probability")
-ax.legend()
+fig, ax = figure("pq", figsize=(8, 2.8), layout="constrained")
+plot_pq(ax, p, q)
 fig
 
 # %%

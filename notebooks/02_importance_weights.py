@@ -53,6 +53,7 @@ import torch
 
 from bgan_teach import divergences, weights
 from bgan_teach.plotting import figure
+from bgan_teach.plotting.densities import plot_conditionals, plot_snis_bias
 from bgan_teach.plotting.fdiv import DensityDisplay
 from bgan_teach.selfcheck import check
 from bgan_teach.training.bound import conditional_targets, fit_bound, mixture_toy, snis_bias
@@ -169,11 +170,8 @@ print("ok" if tv(last["p_tilde"], toy.p) < tv(first["p_tilde"], toy.p) else "p~ 
 # %%
 log_w = last["log_w"]                                       # the trained critic's log weights, (K,)
 targets = conditional_targets(toy, log_w)                      # p~(x|z), (Z, K)
-fig, ax = figure("conditionals", figsize=(8, 2.8))
-ax.plot(toy.g.T, "--", lw=1)
-ax.set_prop_cycle(None)
-ax.plot(targets.T, "-", lw=2)
-ax.set(xlabel="support point $x$", title="dashed: $g(x|z)$ for each z;  solid: per-z targets $\\tilde p(x|z) \\propto w\\,g$")
+fig, ax = figure("conditionals", figsize=(8.6, 3.0), layout="constrained")
+plot_conditionals(ax, toy.g, targets)
 fig
 
 # %% [markdown]
@@ -196,9 +194,8 @@ snis.box
 bias = snis_bias(toy, log_w, ms=(1, 2, 5, 20, 100), batch=BIAS_BATCH, seed=SEED)
 for m, value in bias.items():
     print(f"M = {m:3d}   bias (TV) = {value:.4f}")
-fig, ax = figure("snis_bias", figsize=(4.5, 3))
-ax.loglog(list(bias), list(bias.values()), "o-")
-ax.set(xlabel="M (samples per z)", ylabel="TV(E[estimate], target)")
+fig, ax = figure("snis_bias", figsize=(6.6, 3.2), layout="constrained")
+plot_snis_bias(ax, bias)
 fig
 
 # %%

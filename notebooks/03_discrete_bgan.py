@@ -53,7 +53,7 @@ from bgan_teach.metrics import exact_js, model_table, grid_metrics, js_summary
 from bgan_teach.models import CategoricalGenerator
 from bgan_teach.models.categorical import one_hot, sample_categorical, categorical_log_prob
 from bgan_teach.plotting import figure
-from bgan_teach.plotting.discrete import TableDisplay, LogWeightDisplay, plot_js_curves, format_table
+from bgan_teach.plotting.discrete import TableDisplay, LogWeightDisplay, plot_js_curves, plot_samples_per_z, format_table
 from bgan_teach.selfcheck import check
 from bgan_teach.training import train_discrete
 from bgan_teach.widgets import grid_scrubber, weight_bars_lab
@@ -157,11 +157,8 @@ print("log w of the first z:", np.round(log_w[:, 0].numpy(), 2))
 print("ESS per z:", weights.effective_sample_size(w_tilde).numpy().round(2), "of M =", SAMPLES_PER_Z)
 
 # %%
-fig, axes = figure("samples_per_z", ncols=4, figsize=(14, 3.4))
-for b, ax in enumerate(axes):
-    TableDisplay(ax, p, grid.extent_box(), f"z{b}: samples, size ∝ w̃", cmap="Greys")
-    centres = grid.cell_centers().numpy()
-    ax.scatter(centres[x_m[:, b, 0]], centres[x_m[:, b, 1]], s=400 * w_tilde[:, b].numpy() + 4, c=f"C{b}", alpha=0.7)
+fig, axes = figure("samples_per_z", ncols=4, figsize=(9.8, 3.3), layout="constrained")
+plot_samples_per_z(axes, p, grid.extent_box(), grid.cell_centers(), x_m, w_tilde)
 fig
 
 # %% [markdown]
@@ -228,7 +225,7 @@ check("snapshot q equals a fresh computation", result.snapshots[-1].extras["q"],
 runs_m = {f"M = {m}": cached(train_discrete)(data, GRID, samples_per_z=m, steps=EXP_STEPS, seed=SEED, target=p,
                                              progress=False)
           for m in (1, 2, 5, 20)}
-fig, ax = figure("exp_m", figsize=(7, 3.6))
+fig, ax = figure("exp_m", figsize=(8, 3.6))
 plot_js_curves(ax, runs_m, REFERENCES, title="samples per z")
 print(format_table(js_summary(runs_m)))
 fig
@@ -249,7 +246,7 @@ check("M = 1 has ESS exactly 1 (no reweighting)", ess_m1, np.ones_like(ess_m1))
 runs_norm = {name: cached(train_discrete)(data, GRID, estimator=name, steps=EXP_STEPS, seed=SEED, target=p,
                                           progress=False)
              for name in ("bgan", "bgan_global")}
-fig, ax = figure("exp_norm", figsize=(7, 3.6))
+fig, ax = figure("exp_norm", figsize=(8, 3.6))
 plot_js_curves(ax, runs_norm, REFERENCES, title="per-z (bgan) vs global (bgan_global)")
 print(format_table(js_summary(runs_norm)))
 fig
@@ -267,7 +264,7 @@ fig
 runs_est = {name: cached(train_discrete)(data, GRID, estimator=name, steps=EXP_STEPS, seed=SEED, target=p,
                                          progress=False)
             for name in ("bgan", "reinforce", "gumbel_softmax")}
-fig, ax = figure("exp_est", figsize=(7, 3.6))
+fig, ax = figure("exp_est", figsize=(8, 3.6))
 plot_js_curves(ax, runs_est, REFERENCES, title="estimators on the same budget")
 print(format_table(js_summary(runs_est)))
 fig
@@ -292,7 +289,7 @@ DIV_SETTINGS = dict(penalty=0.1, lr=1e-3, critic_lr=3e-3)
 runs_div = {name: cached(train_discrete)(data, GRID, divergence=name, steps=EXP_STEPS, seed=SEED, target=p,
                                          progress=False, **DIV_SETTINGS)
             for name in names()}
-fig, ax = figure("exp_div", figsize=(8, 3.8))
+fig, ax = figure("exp_div", figsize=(8.6, 3.8))
 plot_js_curves(ax, runs_div, REFERENCES, title="f-divergences")
 print(format_table(js_summary(runs_div)))
 fig

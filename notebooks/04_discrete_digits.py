@@ -59,7 +59,7 @@ from bgan_teach.cache import cached
 
 from bgan_teach.metrics.digits import digit_classifier, digit_data, digit_scores
 from bgan_teach.plotting import figure
-from bgan_teach.plotting.digits import SampleGridDisplay
+from bgan_teach.plotting.digits import SampleGridDisplay, plot_bound_by_m, plot_ess_curves, sample_grids
 from bgan_teach.selfcheck import check
 from bgan_teach.training.digits_recipe import SETUPS, score_curves, train_digits
 from bgan_teach.widgets.digits import digits_scrubber
@@ -74,7 +74,7 @@ torch.set_num_threads(1)
 # your own data.
 
 # %%
-fig, axes = figure("data", ncols=3, figsize=(11, 3.8))
+fig, axes = figure("data", ncols=3, figsize=(9.8, 3.6))
 for ax, k in zip(axes, (2, 4, 17)):
     SampleGridDisplay(ax, k, rows=6, cols=6, title=f"K = {k}").update(digit_data(k)[:36])
 fig
@@ -144,13 +144,8 @@ lab.box
 # below $M$; the cured critic keeps the weights informative but not degenerate.
 
 # %%
-fig, ax = figure("ess", figsize=(7, 3))
-for name, run in runs.items():
-    ess = run.history["ess"]
-    window = max(1, len(ess) // 50)
-    ax.plot(run.history["step"][window - 1:], np.convolve(ess, np.ones(window) / window, "valid"), label=name)
-ax.set(xlabel="step", ylabel="mean ESS per z", ylim=(0, runs["cured"].config["samples_per_z"] + 1))
-ax.legend()
+fig, ax = figure("ess", figsize=(8, 3), layout="constrained")
+plot_ess_curves(ax, runs, runs["cured"].config["samples_per_z"])
 fig
 
 # %%
@@ -203,9 +198,8 @@ for name, run in div_runs.items():
           f"{run.history['ess'][-max(1, STEPS_DIV // 10):].mean():13.1f}  {run.stopped or ''}")
 
 # %%
-fig, axes = figure("divergence-samples", ncols=len(div_runs), figsize=(2.1 * len(div_runs), 2.6))
-for ax, (name, run) in zip(axes, div_runs.items()):
-    SampleGridDisplay(ax, 2, rows=4, cols=4, title=name).update(run.extras()[-1]["samples"])
+fig, axes = figure("divergence-samples", nrows=2, ncols=4, figsize=(9.0, 5.0), layout="constrained")
+sample_grids(axes, {name: run.extras()[-1]["samples"] for name, run in div_runs.items()})
 fig
 
 # %%
@@ -242,15 +236,9 @@ for m in M_VALUES:
     print(f"M = {m:3d}:  α (per z) {final_bound[(m, 'bgan')]:+.3f}   β (global) {final_bound[(m, 'bgan_global')]:+.3f}")
 
 # %%
-fig, axes = figure("variance", ncols=2, figsize=(11, 3.4), sharey=True)
-for ax, est, label in zip(axes, ("bgan", "bgan_global"), ("α: per-z normalisation", "β: global normalisation")):
-    for m in M_VALUES:
-        curves = score_curves(var_runs[(m, est)])
-        ax.plot(curves["step"], curves["bound"], "o-", ms=3, label=f"M = {m}")
-    ax.axhline(-np.log(4), color="k", lw=1, ls="--", label="−log 4")
-    ax.set(title=label, xlabel="step")
-axes[0].set_ylabel("estimated 2·JSD − log 4")
-axes[0].legend()
+fig, axes = figure("variance", ncols=2, figsize=(9.8, 3.4), sharey=True, layout="constrained")
+plot_bound_by_m(axes, {key: score_curves(run) for key, run in var_runs.items()},
+                {"bgan": "α: per-z normalisation", "bgan_global": "β: global normalisation"})
 fig
 
 # %%

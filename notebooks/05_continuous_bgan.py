@@ -50,6 +50,8 @@ from bgan_teach import losses
 from bgan_teach.cache import cached
 from bgan_teach.selfcheck import check
 from bgan_teach.plotting import figure, BoundaryDisplay, image_grid
+from bgan_teach.plotting.boundary import boundary_grid
+from bgan_teach.plotting.continuous import plot_fixed_critic, plot_loss_gradients_1d, plot_mode_study
 from bgan_teach.training import train_continuous
 from bgan_teach.training.fixed_critic import generator_loss_gradient, optimise_q_on_grid
 from bgan_teach.data import ring, gaussian_grid, digits_continuous
@@ -77,11 +79,8 @@ critic_1d = lambda x: 0.8 * x[:, 0]                                  # V(x) = 0.
 xs = torch.linspace(-5, 5, 201, dtype=torch.float64)[:, None]        # (201, 1)
 grads = {name: generator_loss_gradient(critic_1d, xs, "gan", name)[:, 0]
          for name in ("boundary_seeking", "non_saturating")}
-fig, ax = figure("nb05_1d", figsize=(6, 3))
-for name, g in grads.items():
-    ax.plot(xs[:, 0], -g, label=f"$-\\partial \\ell/\\partial x$, {name}")
-ax.axvline(0, color="k", lw=0.8, ls="--", label="boundary D = 1/2")
-ax.axhline(0, color="0.6", lw=0.5); ax.set_xlabel("x"); ax.legend(fontsize=8); fig
+fig, ax = figure("nb05_1d", figsize=(8, 3), layout="constrained")
+plot_loss_gradients_1d(ax, xs, grads); fig
 
 # %%
 at = torch.tensor([[-2.0], [0.0], [2.0]], dtype=torch.float64)
@@ -106,12 +105,8 @@ assert (grads["non_saturating"] < 0).all() and (torch.sign(grads["boundary_seeki
 grid_x = torch.linspace(-4, 4, 161, dtype=torch.float64)
 v_fixed = 2.0 * torch.exp(-(grid_x - 1.5) ** 2) + 1.2 * torch.exp(-(grid_x + 2) ** 2 / 0.5) - 1.0   # (161,)
 q_path = {name: optimise_q_on_grid(v_fixed, name, steps=300) for name in ("minimax", "boundary_seeking")}
-fig, axes = figure("nb05_collapse", ncols=2, figsize=(9, 3))
-for ax, (name, path) in zip(axes, q_path.items()):
-    ax.plot(grid_x, v_fixed, color="k", lw=1, label="fixed critic V(x)")
-    ax.axhline(0, color="0.6", lw=0.5)
-    ax.fill_between(grid_x, 0, 40 * path[-1], alpha=0.5, label="Q after 300 Adam steps (×40)")
-    ax.set_title(name); ax.legend(fontsize=7)
+fig, axes = figure("nb05_collapse", ncols=len(q_path), figsize=(9.8, 3.8), layout="constrained")
+plot_fixed_critic(axes, grid_x, v_fixed, {name: path[-1] for name, path in q_path.items()}, steps=300)
 fig
 
 # %%
@@ -157,11 +152,10 @@ display_ = BoundaryDisplay(target.extent(), n_grid=60, n_arrows=48, arrow_length
 runs = {name: cached(train_continuous)(target, generator_loss=name, steps=STEPS_DEMO, seed=0, progress=False,
                                        snapshot_every=max(1, STEPS_DEMO // 3), snapshot_fn=display_.view.state)
         for name in ("boundary_seeking", "non_saturating")}
-fig, axes = figure("nb05_side_by_side", nrows=2, ncols=4, figsize=(12, 6.4), layout="constrained")
+fig, axes = figure("nb05_side_by_side", nrows=2, ncols=4, figsize=(9.8, 6.6), layout="constrained")
 x_real = target.sample(400, 1)
-for row, (name, res) in zip(axes, runs.items()):
-    for ax, snap in zip(row, res.snapshots):
-        BoundaryDisplay(target.extent(), n_grid=60, n_arrows=48).plot(ax, snap.extras, x_real, title=name)
+boundary_grid(axes, {name: [s.extras for s in res.snapshots] for name, res in runs.items()}, target.extent(), x_real,
+              n_grid=60, n_arrows=48)
 fig
 
 # %%
@@ -194,10 +188,10 @@ assert all(res.stopped is None for res in runs.values()), "training stopped on a
 by_noise = {k: cached(train_continuous)(target, steps=NOISE_STEPS, seed=0, components=k, progress=not FAST,
                                         snapshot_every=NOISE_STEPS, snapshot_fn=display_.view.state) for k in (0, 128)}
 reports = {k: mode_report(res.generator.sample(2000, 1), target) for k, res in by_noise.items()}
-fig, axes = figure("nb05_noise", ncols=2, figsize=(9, 4.6), layout="constrained")
-for ax, (k, res) in zip(axes, by_noise.items()):
-    label = f"{k} components" if k else "Gaussian only (paper)"
-    BoundaryDisplay(target.extent(), n_grid=60, n_arrows=48).plot(ax, res.snapshots[-1].extras, x_real, title=label)
+fig, axes = figure("nb05_noise", ncols=2, figsize=(9.4, 5.6), layout="constrained")
+boundary_grid(axes, {f"{k} components" if k else "Gaussian only (paper)": res.snapshots[-1].extras
+                     for k, res in by_noise.items()}, target.extent(), x_real, n_grid=60, n_arrows=48)
+for ax, k in zip(axes, by_noise):
     ax.set_xlabel(f"modes {reports[k]['modes_covered']}/8, high quality {100 * reports[k]['high_quality']:.0f}%")
 fig
 
@@ -311,13 +305,8 @@ study["grid"] = cached(compare_losses)(gaussian_grid(), seeds=STUDY_SEEDS, steps
 report(study["grid"])
 
 # %%
-fig, axes = figure("nb05_study", ncols=2, figsize=(10, 3.2))
-for ax, (name, rows) in zip(axes, study.items()):
-    for i, loss in enumerate(dict.fromkeys(r["loss"] for r in rows)):
-        mine = [r for r in rows if r["loss"] == loss]
-        ax.scatter([r["modes_covered"] for r in mine], [r["high_quality"] for r in mine], label=loss, s=30)
-    ax.set(title=name, xlabel="modes covered", ylabel="high-quality fraction", ylim=(-0.05, 1.05))
-    ax.legend(fontsize=7)
+fig, axes = figure("nb05_study", ncols=2, figsize=(9.8, 3.4), layout="constrained")
+plot_mode_study(axes, study)
 fig
 
 # %%

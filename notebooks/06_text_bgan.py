@@ -51,6 +51,7 @@ from bgan_teach.metrics.text import (bigram_sampler, reference_metrics, text_sna
                                      weighted_samples)
 from bgan_teach.models.sequence import SequenceCritic, SequenceGenerator
 from bgan_teach.plotting import figure
+from bgan_teach.plotting.text import plot_metric_curves
 from bgan_teach.selfcheck import check
 from bgan_teach.training.discrete import train_discrete
 from bgan_teach.widgets.text import text_scrubber, views_of
@@ -201,14 +202,8 @@ for name, row in table.items():
 print("REINFORCE samples:", views_of(reinforce)[-1]["samples"][:3])
 
 # %%
-fig, ax = figure("text-compare", figsize=(7, 3))
-for name, result in (("BGAN", bgan), ("REINFORCE", reinforce)):
-    views = views_of(result)
-    ax.plot([v["step"] for v in views], [v["bigram_js"] for v in views], "o-", ms=3, label=name)
-for name, style in (("unigram", ":"), ("bigram", "--")):
-    ax.axhline(reference[name]["bigram_js"], color="0.4", ls=style, label=f"{name} sampler")
-ax.set(xlabel="training step", ylabel="bigram JS (nats)", ylim=(0, None))
-ax.legend(fontsize=8)
+fig, ax = figure("text-compare", figsize=(8, 3.2), layout="constrained")
+plot_metric_curves(ax, {"BGAN": views_of(bgan), "REINFORCE": views_of(reinforce)}, reference)
 fig
 
 # %% [markdown]

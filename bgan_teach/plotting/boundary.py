@@ -32,7 +32,7 @@ from .._checks import ArgumentTypeError, integer, positive_int
 from ..training.views import RESPONSES, BoundaryView
 from . import style
 
-__all__ = ["BoundaryDisplay", "RESPONSES", "image_grid", "shared_colorbar"]
+__all__ = ["BoundaryDisplay", "RESPONSES", "boundary_grid", "image_grid", "shared_colorbar"]
 
 
 class BoundaryDisplay:
@@ -143,6 +143,42 @@ def shared_colorbar(displays: list[BoundaryDisplay], axes) -> object:
     for d in displays:
         d.colorbar_ = bar
     return bar
+
+
+def _row_title(name: str) -> str:
+    try:
+        return style.method_label(name)
+    except ValueError:
+        return str(name)
+
+
+def boundary_grid(axes, panels: dict, extent, x_real=None, **display_kw) -> list[BoundaryDisplay]:
+    """Small multiples of :class:`BoundaryDisplay` with one shared colorbar and one legend under the figure.
+
+    ``panels``: title → a list of states (one row of ``axes`` per title, one panel per state), or
+    title → one state (one panel each, along ``axes`` in order). The arrows keep the scale their states
+    were computed with. Returns the displays in drawing order.
+    """
+    axes = np.asarray(axes, dtype=object)
+    if all(isinstance(v, dict) for v in panels.values()):
+        flat = list(axes.ravel())
+        cells = [(ax, name, state) for ax, (name, state) in zip(flat, panels.items())]
+        unused = flat[len(cells):]
+    else:
+        axes = np.atleast_2d(axes)
+        if axes.shape[0] < len(panels):
+            raise ValueError(f"need one row of axes per title: {len(panels)} titles, {axes.shape[0]} rows")
+        cells = [(ax, name, st) for row, (name, states) in zip(axes, panels.items()) for ax, st in zip(row, states)]
+        unused = [ax for ax in axes.ravel() if ax not in {c[0] for c in cells}]
+    displays = [BoundaryDisplay(extent, **display_kw).plot(ax, state, x_real, title=_row_title(name), legend=False,
+                                                           colorbar=False) for ax, name, state in cells]
+    for ax in unused:
+        ax.set_visible(False)
+    shared_colorbar(displays, [c[0] for c in cells])
+    first = displays[0]
+    first.figure_.legend(handles=first.legend_handles(), loc="outside lower center", ncol=3,
+                         fontsize=style.FONT["legend"])
+    return displays
 
 
 def image_grid(x, ncol: int = 8, shape: tuple[int, int] = (8, 8), pad: int = 1) -> np.ndarray:

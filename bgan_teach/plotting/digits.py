@@ -12,7 +12,8 @@ import numpy as np
 from .._checks import ArgumentTypeError, integer, positive_int
 from . import style
 
-__all__ = ["mosaic", "SampleGridDisplay", "CoverageDisplay", "ScoreCurvesDisplay", "DigitsTrainingDisplay"]
+__all__ = ["mosaic", "SampleGridDisplay", "CoverageDisplay", "ScoreCurvesDisplay", "DigitsTrainingDisplay",
+           "sample_grids", "plot_ess_curves", "plot_bound_by_m"]
 
 SIDE = 8
 
@@ -139,3 +140,53 @@ class DigitsTrainingDisplay:
         self.curves.update(view["step"])
         if draw:
             self.figure.canvas.draw_idle()
+
+
+def sample_grids(axes, samples: dict, num_categories: int = 2, rows: int = 4, cols: int = 4) -> list:
+    """One small :class:`SampleGridDisplay` per name (name → samples (N, 64)); divergence names get their title."""
+    from ..divergences import DIVERGENCES
+
+    axes = list(np.ravel(axes))
+    shown = [SampleGridDisplay(ax, num_categories, rows, cols,
+                               title=style.divergence_title(name) if name in DIVERGENCES else str(name))
+             for ax, name in zip(axes, samples)]
+    for display, x in zip(shown, samples.values()):
+        display.update(x)
+    for ax in axes[len(samples):]:
+        ax.set_visible(False)
+    return shown
+
+
+def plot_ess_curves(ax, runs: dict, samples_per_z: int):
+    """Running mean of the mean ESS per z (name → TrainResult), with the ceiling ``M`` as a grey line."""
+    for i, (name, run) in enumerate(runs.items()):
+        ess = np.asarray(run.history["ess"], dtype=float)
+        window = max(1, len(ess) // 50)
+        ax.plot(run.history["step"][window - 1:], np.convolve(ess, np.ones(window) / window, "valid"),
+                color=style.ordered_colors(max(2, len(runs)))[i], lw=1.8, label=f"{name} ({window}-step mean)")
+    style.reference_line(ax, samples_per_z, f"M = {samples_per_z} (all samples count)", 1)
+    ax.set(xlabel="step", ylabel="mean ESS per z", ylim=(0, samples_per_z * 1.1))
+    style.integer_axis(ax.xaxis)
+    style.legend(ax, "right")
+    return ax
+
+
+def plot_bound_by_m(axes, curves: dict, labels: dict, level: float = -np.log(4)):
+    r"""Estimated bound over training, one panel per normalisation, one colour per M (light: small M).
+
+    ``curves``: (M, estimator) → :func:`~bgan_teach.training.digits_recipe.score_curves` output;
+    ``labels``: estimator → panel title; ``level``: the bound's floor (GAN: $-\log 4$, where $p = q$).
+    """
+    axes = list(np.ravel(axes))
+    ms = sorted({m for m, _ in curves})
+    colors = dict(zip(ms, style.ordered_colors(len(ms))))
+    for ax, (est, title) in zip(axes, labels.items()):
+        for m in ms:
+            c = curves[(m, est)]
+            ax.plot(c["step"], c["bound"], "o-", ms=4, color=colors[m], label=f"M = {m}")
+        style.reference_line(ax, level, f"{level:.3f} (p = q)", 1)
+        ax.set(title=title, xlabel="step")
+        style.integer_axis(ax.xaxis)
+    axes[0].set_ylabel("estimated 2·JSD − log 4")
+    style.legend(axes[-1], "right")
+    return axes

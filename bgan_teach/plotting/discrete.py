@@ -20,7 +20,7 @@ from .._checks import ArgumentTypeError, positive_float, positive_int
 from . import style
 
 __all__ = ["TableDisplay", "LogWeightDisplay", "CurveDisplay", "GridTrainingDisplay", "WeightBarsDisplay",
-           "plot_js_curves", "format_table"]
+           "plot_js_curves", "plot_samples_per_z", "format_table"]
 
 
 def _array(x, name: str = "values", ndim: int | None = None) -> np.ndarray:
@@ -179,6 +179,23 @@ class WeightBarsDisplay:
         return ess
 
 
+def plot_samples_per_z(axes, p, extent, centres, x_m, w_tilde) -> list:
+    r"""One panel per z: the target $p$ in grey, the M samples of that z as generated-colour dots sized ∝ $\tilde w$.
+
+    ``centres`` (K,): cell centres; ``x_m`` (M, B, 2) sampled cells; ``w_tilde`` (M, B). One colorbar for $p$.
+    """
+    axes = list(np.ravel(axes))
+    centres, x_m, w = _array(centres), np.asarray(x_m), _array(w_tilde, "w_tilde", 2)
+    tables = []
+    for b, ax in enumerate(axes):
+        tables.append(TableDisplay(ax, p, extent, f"z{b}: its {w.shape[0]} samples", cmap="Greys",
+                                   colorbar=None if b < len(axes) - 1 else "target probability p"))
+        ax.scatter(centres[x_m[:, b, 0]], centres[x_m[:, b, 1]], s=400 * w[:, b] + 6, c=style.GENERATED,
+                   edgecolors="k", linewidths=0.6, alpha=0.85, label="sample, area ∝ $\\tilde w$")
+    style.legend(axes[0], "below")
+    return tables
+
+
 def run_styles(names) -> dict[str, dict]:
     """``plot`` keywords per run name: a method's or a divergence's own style, else an ordered colour ramp."""
     from ..divergences import DIVERGENCES
@@ -221,7 +238,7 @@ def plot_js_curves(ax, results: dict, references: dict | None = None, x: str = "
     """
     levels, styles = list((references or {}).values()), run_styles(results)
     for name, kw in styles.items():
-        h = results[name].history
+        h, kw = results[name].history, dict(kw)
         keep = np.isfinite(h["js"])
         twin = overlapping(results, name, x)
         label = kw.pop("label") + (f"\n(on top of {styles[twin]['label']})" if twin else "")

@@ -36,10 +36,11 @@ from __future__ import annotations
 
 import matplotlib as mpl
 import numpy as np
+from cycler import cycler
 from matplotlib.colors import LinearSegmentedColormap
 from matplotlib.ticker import MaxNLocator
 
-__all__ = ["DATA", "GENERATED", "TILDE", "BOUNDARY", "REFERENCE", "REFERENCE_STYLES", "ARROW", "CRITIC_CMAP",
+__all__ = ["DATA", "GENERATED", "GENERIC", "TILDE", "BOUNDARY", "REFERENCE", "REFERENCE_STYLES", "ARROW", "CRITIC_CMAP",
            "PROB_CMAP", "STATIC_DPI", "WIDGET_DPI", "SCREEN_DPI", "MIN_TEXT_PT", "MAX_WIDTH_PX", "MAX_WIDTH_IN",
            "FONT", "apply", "shown_points", "method_color", "method_style", "method_label", "divergence_color",
            "divergence_title", "ordered_colors", "legend", "integer_axis", "colorbar", "data_points",
@@ -65,12 +66,15 @@ MAX_WIDTH_PX = 1000         # the notebook column; a wider figure is shrunk by t
 STATIC_DPI = 100
 WIDGET_DPI = 96
 MAX_WIDTH_IN = MAX_WIDTH_PX / STATIC_DPI
+# curves without a meaning of their own (runs named "plain", "cured", ...): never DATA blue or GENERATED orange
+GENERIC = ["#3d5a80", "#9c6644", "#6a994e", "#7b2cbf", "#b5838d", "#3a3a3a"]
 FONT = {"tick": 9.0, "legend": 9.0, "text": 9.5, "label": 10.0, "title": 10.5}
 
 RC = {"font.size": FONT["text"], "axes.titlesize": FONT["title"], "axes.labelsize": FONT["label"],
       "xtick.labelsize": FONT["tick"], "ytick.labelsize": FONT["tick"], "legend.fontsize": FONT["legend"],
       "legend.title_fontsize": FONT["legend"], "figure.titlesize": FONT["title"], "figure.dpi": STATIC_DPI,
-      "legend.framealpha": 0.9, "axes.titlepad": 5.0}
+      "legend.framealpha": 0.9, "axes.titlepad": 5.0,
+      "axes.prop_cycle": cycler(color=GENERIC)}
 
 # --- methods and divergences -----------------------------------------------------------------------
 _METHODS = {   # name: (colour, line style, marker, label)
