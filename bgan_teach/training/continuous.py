@@ -53,6 +53,7 @@ class ContinuousGAN(Stepper):
     def __init__(self, data, divergence="gan", generator_loss: str = "boundary_seeking", *, seed: int = 0,
                  n_show: int = 512, device: str | torch.device = "cpu", **options):
         self.data, self.dim = _check_data(data)
+        self.dtype = self.data.dtype if isinstance(self.data, torch.Tensor) else torch.float32
         self.device = _check_device(device)
         self.divergence = get_divergence(divergence)
         self.generator_loss = get_generator_loss(generator_loss).name
@@ -70,6 +71,8 @@ class ContinuousGAN(Stepper):
         self.generator = MLPGenerator(o["noise_dim"], self.dim, o["hidden"], o["layers"], seed=self.seed,
                                       skip=o["skip"], components=o["components"])
         self.critic = MLPCritic(self.dim, o["hidden"], o["layers"], seed=self.seed + 10_000)
+        self.generator.to(self.dtype)                      # float64 data: float64 networks, end to end
+        self.critic.to(self.dtype)
         if o["data_init"]:
             match_data_moments(self.generator, self.data, o["component_spread"], seed=self.seed + 30_000)
         self.generator.to(self.device)
@@ -176,7 +179,8 @@ class ContinuousGAN(Stepper):
     def loss_gradient(self, x: torch.Tensor) -> torch.Tensor:
         r"""$\nabla_x \ell(x)$ (n, d) of the active generator loss under the current critic; see
         :func:`~bgan_teach.training.fixed_critic.generator_loss_gradient`."""
-        x = torch.as_tensor(x).to(self.device)
+        dtype = next(self.critic.parameters()).dtype                       # the critic's own precision
+        x = as_tensor(x, "x").to(self.device, dtype)
         return generator_loss_gradient(self.critic, x, self.divergence, self.generator_loss, self.log_z).cpu()
 
     def snapshot_extras(self) -> dict:
@@ -187,7 +191,8 @@ class ContinuousGAN(Stepper):
 def _check_data(data):
     if hasattr(data, "sample") and not isinstance(data, torch.Tensor):
         return data, 2 if not hasattr(data, "centers") else data.centers.shape[1]
-    x = as_tensor(data, "data").float()
+    x = as_tensor(data, "data")
+    x = x if x.dtype == torch.float64 else x.float()                    # float64 stays float64
     if x.ndim != 2 or x.shape[0] < 2:
         raise ValueError(f"data must be a FloatTensor of shape (N, d) with N >= 2; got {tuple(x.shape)}")
     if not torch.isfinite(x).all():
