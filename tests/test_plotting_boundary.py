@@ -21,7 +21,7 @@ class Linear(nn.Module):
 
     def __init__(self, a=(1.0, -0.5), b=0.3):
         super().__init__()
-        self.a, self.b = torch.tensor(a), b
+        self.a, self.b = nn.Parameter(torch.tensor(a), requires_grad=False), b     # a parameter: the trainer reads its dtype
 
     def forward(self, x):
         return x @ self.a + self.b

@@ -65,14 +65,15 @@ MISSING = "#f2b8b5"            # a class below the 5 % bar: pale, hatched
 class CoverageDisplay:
     """Bars of the fraction of generated samples per digit class, with the 10 % (uniform) and 5 % (bar) lines."""
 
-    def __init__(self, ax, title: str = "class coverage (held-out classifier)"):
+    def __init__(self, ax, title: str = "class coverage (held-out classifier)", legend: bool = True):
         self.ax = ax
         self.bars_ = ax.bar(np.arange(10), np.zeros(10), color=style.GENERATED, label="generated samples")
         style.reference_line(ax, 0.1, "uniform 10 %", 1)
         style.reference_line(ax, 0.05, "bar 5 %", 0)
         ax.set(xticks=range(10), ylim=(0, 0.5), xlabel="predicted digit", ylabel="fraction of samples")
         ax.set_title(title, fontsize=style.FONT["title"])
-        style.legend(ax, "below", ncol=3)
+        if legend:
+            style.legend(ax, "below", ncol=3)
 
     def update(self, coverage) -> None:
         coverage = np.asarray(coverage, dtype=float)
@@ -90,7 +91,8 @@ class ScoreCurvesDisplay:
     """Classes covered (≥ 5 %, left axis, integer) and mean confidence (right axis) over training, with a
     movable step marker."""
 
-    def __init__(self, ax, steps, classes_covered, confidence, title: str = "scores over training"):
+    def __init__(self, ax, steps, classes_covered, confidence, title: str = "scores over training",
+                 legend: bool = True):
         self.ax = ax
         steps = np.asarray(steps)
         self.ax_conf = ax.twinx()
@@ -107,7 +109,9 @@ class ScoreCurvesDisplay:
         style.integer_axis(ax.yaxis)
         style.integer_axis(ax.xaxis)
         ax.set_title(title, fontsize=style.FONT["title"])
-        style.legend(ax, "below", handles=[self.classes_line_, self.confidence_line_, bar, self.marker_], ncol=2)
+        self.handles = [self.classes_line_, self.confidence_line_, bar, self.marker_]
+        if legend:
+            style.legend(ax, "below", handles=self.handles, ncol=2)
 
     def update(self, step) -> None:
         self.marker_.set_xdata([step, step])
@@ -120,17 +124,21 @@ class DigitsTrainingDisplay:
     ``classes_covered`` (e.g. from ``result.extras()`` of :func:`bgan_teach.training.digits_recipe.train_digits`).
     """
 
-    def __init__(self, axes, views: list[dict], num_categories: int = 2, title: str = ""):
+    def __init__(self, axes, views: list[dict], num_categories: int = 2, title: str = "", legend: bool = True):
         if not views:
             raise ValueError("views must hold at least one snapshot view")
         ax_grid, ax_cov, ax_curve = axes
         self.views, self.title = views, title
         self.grid = SampleGridDisplay(ax_grid, num_categories)
-        self.coverage = CoverageDisplay(ax_cov)
-        self.curves = ScoreCurvesDisplay(ax_curve, [v["step"] for v in views],
-                                         [v["classes_covered"] for v in views], [v["confidence"] for v in views])
+        self.coverage = CoverageDisplay(ax_cov, legend=legend)
+        self.curves = ScoreCurvesDisplay(ax_curve, [v["step"] for v in views], [v["classes_covered"] for v in views],
+                                         [v["confidence"] for v in views], legend=legend)
         self.figure = ax_grid.figure
         self.update(0, draw=False)
+
+    def legend_handles(self) -> list:
+        """Every legend entry of the three panels (for one legend under several runs)."""
+        return self.coverage.ax.get_legend_handles_labels()[0] + self.curves.handles
 
     def update(self, index: int, draw: bool = True) -> None:
         view = self.views[index]

@@ -18,6 +18,7 @@ from matplotlib.ticker import FormatStrFormatter, LogLocator, NullLocator
 
 from .._checks import ArgumentTypeError, positive_float, positive_int
 from . import style
+from .figures import tight_layout
 
 __all__ = ["TableDisplay", "LogWeightDisplay", "CurveDisplay", "GridTrainingDisplay", "WeightBarsDisplay",
            "plot_js_curves", "plot_samples_per_z", "format_table"]
@@ -58,14 +59,15 @@ class TableDisplay:
             self.ax.set_title(title, fontsize=style.FONT["title"])
 
 
-LOG_W_LABEL = "critic $\\log w(x)$\nblue: $w > 1$, orange: $w < 1$\nblack line: $w = 1$ (judges $p = q$)"
+LOG_W_LABEL = "critic $\\log w(x)$\nblue: $w > 1$, orange: $w < 1$"
 
 
 class LogWeightDisplay:
     r"""$\log w$ heatmap on a symmetric range (blue: w > 1, the critic judges "more data than model";
     orange: w < 1) with the $w = 1$ contour and a labelled colorbar."""
 
-    def __init__(self, ax, log_w, extent=None, limit: float = 4.0, title: str = "critic log w"):
+    def __init__(self, ax, log_w, extent=None, limit: float = 4.0,
+                 title: str = "critic log w\nblack line: w = 1 (judges p = q)"):
         self.ax, self.extent, self.contour_ = ax, extent, None
         limit = positive_float(limit, "limit")
         self.image_ = ax.imshow(_array(log_w, "log_w", 2).T, origin="lower", extent=extent, cmap=style.CRITIC_CMAP,
@@ -138,7 +140,8 @@ class GridTrainingDisplay:
         self.model = TableDisplay(axes[1], first["q"], extent, "", vmax, colorbar="probability (p and q)")
         self.critic = LogWeightDisplay(axes[2], first["log_w"], extent)
         h = result.history
-        self.curve = CurveDisplay(axes[3], h["step"], h["js"], references=references) if "js" in h.keys() else None
+        self.curve = (CurveDisplay(axes[3], h["step"], h["js"], references=references, legend="right")
+                      if "js" in h.keys() else None)
         self.update(0)
 
     def update(self, index: int) -> None:
@@ -215,7 +218,7 @@ def run_styles(names) -> dict[str, dict]:
     return out
 
 
-def overlapping(results: dict, name: str, x: str = "step", tol: float = 0.05) -> str | None:
+def overlapping(results: dict, name: str, x: str = "step", tol: float = 0.02) -> str | None:
     """The first earlier run whose JS curve lies within a factor ``1 ± tol`` of ``name``'s at every step."""
     h = results[name].history
     for other in results:
@@ -253,7 +256,7 @@ def plot_js_curves(ax, results: dict, references: dict | None = None, x: str = "
         style.integer_axis(ax.xaxis)
     ax.set_title(title, fontsize=style.FONT["title"])
     style.legend(ax, "right")
-    ax.figure.tight_layout()
+    tight_layout(ax.figure)
     return ax
 
 

@@ -12,7 +12,7 @@ import torch
 from .._checks import in_interval, real
 from ..divergences import get
 from . import style
-from .figures import figure
+from .figures import figure, tight_layout
 
 __all__ = ["FenchelDisplay", "DensityDisplay", "BoundCurveDisplay", "SNISDisplay", "plot_bound_results",
            "results_table"]
@@ -44,7 +44,7 @@ class FenchelDisplay:
         self.u_max = in_interval(u_max, "u_max", 0.2, float("inf"), "()")            # the tangents span u in [0.2, u_max]
         get(divergence)
         if axes is None:
-            _, axes = figure(key, ncols=2, figsize=(9.6, 4.4), dpi=style.WIDGET_DPI)
+            _, axes = figure(key, ncols=2, figsize=(9.6, 4.4), dpi=style.WIDGET_DPI, layout=None)
         self.ax_f, self.ax_star = axes
         self.u = torch.linspace(1e-3, u_max, 400, dtype=F64)
         (self.f_line,) = self.ax_f.plot([], [], color="k", lw=2, label="$f(u)$")
@@ -65,7 +65,7 @@ class FenchelDisplay:
         style.legend(self.ax_f, "below", ncol=2)
         style.legend(self.ax_star, "below", ncol=2)
         self.set_divergence(divergence, t)
-        self.ax_f.figure.tight_layout()
+        tight_layout(self.ax_f.figure)
 
     def t_range(self) -> tuple[float, float]:
         """Slopes of f between u = 0.2 and u = u_max: every such tangent touches the plotted curve."""
@@ -125,7 +125,7 @@ class DensityDisplay:
         ax.set(xlabel="support point $x$", ylabel="probability", ylim=(0, 1.15 * top))
         style.integer_axis(ax.xaxis)
         style.legend(ax, "right")
-        ax.figure.tight_layout()
+        tight_layout(ax.figure)
 
     def update(self, p_tilde, readout: str = "") -> None:
         """Move the p̃ line (same artist) and replace the readout text."""
@@ -200,7 +200,7 @@ class SNISDisplay:
 
     def __init__(self, per_z_target, p, q, axes=None, key: str = "snis") -> None:
         if axes is None:
-            _, axes = figure(key, ncols=2, figsize=(9.6, 4.2), sharey=True, dpi=style.WIDGET_DPI)
+            _, axes = figure(key, ncols=2, figsize=(9.6, 4.2), sharey=True, dpi=style.WIDGET_DPI, layout=None)
         self.axes, x = axes, np.arange(len(p))
         self.lines, self.texts = [], []
         titles = ("per z: softmax over the M samples of one z", "global: softmax over all M·B samples")
@@ -217,7 +217,7 @@ class SNISDisplay:
             style.legend(ax, "below", ncol=2)
         axes[0].set_ylabel("probability")
         axes[0].set_ylim(0, 1.45 * float(max(_np(p).max(), _np(per_z_target).max(), _np(q).max())))
-        axes[0].figure.tight_layout()
+        tight_layout(axes[0].figure)
 
     def update(self, hist_per_z, hist_global, readouts=("", "")) -> None:
         """Replace both estimate lines and readouts in place."""

@@ -50,6 +50,7 @@ def figure(key: str, **subplots_kw):
     than the notebook column (``style.MAX_WIDTH_IN`` at the static dpi), where the browser would shrink its text.
     """
     style.apply()
+    subplots_kw.setdefault("layout", "constrained")       # widgets pass layout=None: one tight_layout, cheap redraws
     width = subplots_kw.get("figsize", plt.rcParams["figure.figsize"])[0] * subplots_kw.get("dpi", style.STATIC_DPI)
     if width > style.MAX_WIDTH_PX + 1e-9:
         raise ValueError(f"figsize width × dpi must be at most {style.MAX_WIDTH_PX} pixels (the notebook column); "
@@ -65,14 +66,17 @@ def figure(key: str, **subplots_kw):
     return fig, axes
 
 
-def tight_layout(fig, passes: int = 3) -> None:
-    """``fig.tight_layout()`` until the margins stop moving (at most ``passes`` times).
+def tight_layout(fig, passes: int = 3, rect=(0, 0, 1, 1)) -> None:
+    """``fig.tight_layout()`` until the margins stop moving (at most ``passes`` times); nothing for a figure
+    that has a layout engine (``layout="constrained"``), which lays itself out at every draw.
 
     Axes with a locked aspect (``imshow``) change shape after the first pass, which moves their titles;
     one pass alone can leave a two-line title cut off at the top.
     """
+    if fig.get_layout_engine() is not None:
+        return
     for _ in range(passes):
         before = tuple(vars(fig.subplotpars).values())
-        fig.tight_layout()
+        fig.tight_layout(rect=rect)
         if tuple(vars(fig.subplotpars).values()) == before:
             break

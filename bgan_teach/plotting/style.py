@@ -124,9 +124,13 @@ def method_style(name: str) -> dict:
     return {"color": color, "ls": ls, "marker": marker, "markevery": 0.1, "ms": 4}
 
 
+_LABELS = {"boundary_seeking": "BGAN (boundary-seeking)"}      # the continuous loss: same colour, own words
+
+
 def method_label(name: str) -> str:
     """The legend label of a method."""
-    return _METHODS[_method_key(name)][3]
+    key = str(name).strip().lower().replace("-", "_").replace(" ", "_")
+    return _LABELS.get(key) or _METHODS[_method_key(name)][3]
 
 
 def divergence_color(name: str) -> str:
@@ -162,9 +166,10 @@ def legend(ax, where: str = "right", handles=None, ncol: int = 1, **kw):
     return ax.legend(ncol=ncol, fontsize=FONT["legend"], **{**place, **kw})
 
 
-def integer_axis(axis) -> None:
-    """Integer ticks on a count axis (steps, modes, classes, samples per z)."""
-    axis.set_major_locator(MaxNLocator(integer=True))
+def integer_axis(axis, nbins: int = 5) -> None:
+    """Integer ticks on a count axis (steps, modes, classes, samples per z); at most ``nbins`` + 1 of them,
+    so that four-digit step labels do not run into each other on a narrow panel."""
+    axis.set_major_locator(MaxNLocator(nbins=nbins, integer=True, steps=[1, 2, 5, 10]))
 
 
 def colorbar(image, ax, label: str, ticks=None):
@@ -179,7 +184,7 @@ def data_points(ax, points=None, s: float = 14, **kw):
     """Data samples: blue dots with a white edge (they stay visible on any heatmap)."""
     points = np.zeros((0, 2)) if points is None else np.asarray(points)[:, :2]
     return ax.scatter(points[:, 0], points[:, 1], s=s, c=DATA, edgecolors="white", linewidths=0.6,
-                      label=kw.pop("label", "data"), zorder=3, **kw)
+                      label=kw.pop("label", "data"), zorder=4.5, **kw)      # over the generated dots
 
 
 def generated_points(ax, points=None, s: float = 14, **kw):

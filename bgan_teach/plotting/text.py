@@ -16,6 +16,7 @@ __all__ = ["TextTrainingDisplay", "format_samples", "plot_metric_curves"]
 METRIC_COLORS = {"bigram_js": "#1b4f72", "word_share": "#b9770e"}     # left and right axis
 METRIC_LABELS = {"bigram_js": "bigram JS (nats, lower is better)", "word_share": "word share (higher is better)"}
 REFERENCE_ORDER = {"unigram": 0, "bigram": 1}
+METRIC_NAMES = {"bigram_js": "bigram JS", "word_share": "word share"}
 
 
 def format_samples(samples: list[str]) -> str:
@@ -26,7 +27,7 @@ def format_samples(samples: list[str]) -> str:
 
 
 def _percent(ax) -> None:
-    ax.yaxis.set_major_formatter(PercentFormatter(1.0, decimals=0))
+    ax.yaxis.set_major_formatter(PercentFormatter(1.0))
 
 
 class TextTrainingDisplay:
@@ -54,8 +55,8 @@ class TextTrainingDisplay:
             for name, row in (reference or {}).items():
                 if name in REFERENCE_ORDER:
                     value = f"{row[key]:.0%}" if key == "word_share" else f"{row[key]:.3g}"
-                    handles.append(style.reference_line(ax, row[key], f"{name} sampler, {key.replace('_', ' ')}: "
-                                                        f"{value}", 2 * (key == "word_share") + REFERENCE_ORDER[name]))
+                    handles.append(style.reference_line(ax, row[key], f"{name} sampler, {METRIC_NAMES[key]}: {value}",
+                                                        (2 if key == "word_share" else 0) + 2 * REFERENCE_ORDER[name]))
         self.ax_js.set_ylim(bottom=0)
         self.ax_share.set_ylim(bottom=0)
         _percent(self.ax_share)

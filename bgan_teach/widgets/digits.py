@@ -21,11 +21,14 @@ def digits_scrubber(runs: dict[str, list[dict]], num_categories: int = 2, key: s
     """
     if not runs or any(len(views) == 0 for views in runs.values()):
         raise ValueError("runs must map at least one name to a non-empty list of snapshot views")
-    fig, axes = figure(key, nrows=len(runs), ncols=3, figsize=(10.2, 3.9 * len(runs)), squeeze=False,
-                       dpi=style.WIDGET_DPI, gridspec_kw={"width_ratios": [1, 1.15, 1.35]})
-    displays = {name: DigitsTrainingDisplay(row, views, num_categories, title=name)
+    height = 3.2 * len(runs) + 0.7                       # + one legend under all rows
+    fig, axes = figure(key, nrows=len(runs), ncols=3, figsize=(10.2, height), squeeze=False,
+                       dpi=style.WIDGET_DPI, layout=None, gridspec_kw={"width_ratios": [1, 1.15, 1.35]})
+    displays = {name: DigitsTrainingDisplay(row, views, num_categories, title=name, legend=False)
                 for (name, views), row in zip(runs.items(), axes)}
-    tight_layout(fig)
+    fig.legend(handles=next(iter(displays.values())).legend_handles(), loc="lower center", ncol=4,
+               fontsize=style.FONT["legend"])
+    tight_layout(fig, rect=(0, 0.7 / height, 1, 1))
     n = min(len(views) for views in runs.values())
 
     def show(index: int) -> None:

@@ -20,10 +20,15 @@ def grid_scrubber(result, target, extent=None, references: dict | None = None, k
 
     ``lab.display`` is the :class:`~bgan_teach.plotting.discrete.GridTrainingDisplay`.
     """
-    # the widget dpi (96: one figure pixel per CSS pixel, so 9 pt text shows at 9 pt), 10.2 in wide: 980 px
-    fig, axes = figure(key, ncols=4, figsize=(10.2, 3.7), dpi=style.WIDGET_DPI,
-                       gridspec_kw={"width_ratios": [1, 1.25, 1.25, 1.6]})
-    display = GridTrainingDisplay(axes, target, result, extent, references)
+    # the widget dpi (96: one figure pixel per CSS pixel, so 9 pt text shows at 9 pt); 9.4 × 5.2 in = 902 × 499 px:
+    # the three tables on top, the JS curve under them with its legend beside it
+    fig, axes = figure(key, nrows=2, ncols=3, figsize=(9.4, 5.2), dpi=style.WIDGET_DPI, layout=None,
+                       gridspec_kw={"height_ratios": [1.5, 1]})
+    grid = axes[1, 0].get_gridspec()
+    for ax in axes[1]:
+        ax.remove()
+    ax_curve = fig.add_subplot(grid[1, :])
+    display = GridTrainingDisplay([*axes[0], ax_curve], target, result, extent, references)
     tight_layout(fig)
 
     def show(index: int) -> None:
@@ -45,7 +50,7 @@ def weight_bars_lab(log_w, num_z: int = 4, key: str = "weight_bars") -> Lab:
         raise ValueError(f"log_w must have shape (M, B); got {log_w.shape}")
     num_z = min(num_z, log_w.shape[1])
     fig, axes = figure(key, ncols=num_z, figsize=(min(10.2, 2.6 * num_z), 2.9), sharey=True, squeeze=False,
-                       dpi=style.WIDGET_DPI)
+                       dpi=style.WIDGET_DPI, layout=None)
     display = WeightBarsDisplay(axes[0], log_w)
     tight_layout(fig)
     slider = W.FloatSlider(value=1.0, min=0.0, max=5.0, step=0.1, description="sharpness s", continuous_update=True)

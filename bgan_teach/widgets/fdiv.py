@@ -51,7 +51,7 @@ def bound_scrubber(result, key: str = "scrubber") -> Lab:
     on the bound curve. All views are computed once, here.
     """
     views = [result.view(i) for i in range(len(result.snapshots))]
-    fig, (ax_d, ax_b) = figure(key, ncols=2, figsize=(10.2, 3.9), dpi=style.WIDGET_DPI,
+    fig, (ax_d, ax_b) = figure(key, ncols=2, figsize=(10.2, 3.9), dpi=style.WIDGET_DPI, layout=None,
                                gridspec_kw={"width_ratios": [3, 2]})
     density, curve = DensityDisplay(result.p, result.q, ax_d), BoundCurveDisplay(result, ax_b)
     tight_layout(fig)

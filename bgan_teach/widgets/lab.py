@@ -91,7 +91,7 @@ class BoundaryLab:
         target = next(iter(self.custom)) if isinstance(target, Toy2D) else target
         self.display = BoundaryDisplay(EXTENT, n_grid=50, n_arrows=48, arrow_length=0.35)
         # 96 dpi: one figure pixel per CSS pixel, so 9 pt text shows at 9 pt; 6.0 × 5.4 in = 576 × 518 px
-        self.fig, ax = figure(figure_key, figsize=(6.0, 5.4), dpi=style.WIDGET_DPI)
+        self.fig, ax = figure(figure_key, figsize=(6.0, 5.4), dpi=style.WIDGET_DPI, layout=None)
         self.display.plot(ax, legend=False)
         self.fig.subplots_adjust(0.01, 0.01, 0.86, 0.89)
         self.controls = self._make_controls(target, divergence, generator_loss, steps_per_tick)

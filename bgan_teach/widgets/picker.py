@@ -39,7 +39,7 @@ class PointPicker:
         self.extent = view_extent(Toy2D(pts, sigma)) if len(pts) else (-3.0, 3.0, -3.0, 3.0)   # follows the points
         xx, yy = np.meshgrid(np.linspace(*self.extent[:2], n_grid), np.linspace(*self.extent[2:], n_grid))
         self.grid = torch.from_numpy(np.stack([xx.ravel(), yy.ravel()], 1))          # (G², 2) float64
-        self.fig, self.ax = figure("point_picker", figsize=(5.4, 4.7), dpi=style.WIDGET_DPI)    # 518 × 451 px
+        self.fig, self.ax = figure("point_picker", figsize=(5.4, 4.7), dpi=style.WIDGET_DPI, layout=None)    # 518 × 451 px
         self.image_ = self.ax.imshow(np.zeros(xx.shape), extent=self.extent, origin="lower", cmap=style.PROB_CMAP,
                                      vmin=0.0, vmax=1.0, interpolation="bilinear")
         self.scatter_ = style.data_points(self.ax, s=36, label="your points")

@@ -26,7 +26,7 @@ def text_scrubber(views: list[dict], reference: dict | None = None, key: str = "
 
     ``reference``: :func:`bgan_teach.metrics.text.reference_metrics` output, drawn as horizontal lines.
     """
-    fig, axes = figure(key, ncols=2, figsize=(10.2, 4.6), dpi=style.WIDGET_DPI, gridspec_kw={"width_ratios": [1, 1.3]})
+    fig, axes = figure(key, ncols=2, figsize=(10.2, 4.6), dpi=style.WIDGET_DPI, layout=None, gridspec_kw={"width_ratios": [1, 1.6]})
     display = TextTrainingDisplay(axes, views, reference, title)
     tight_layout(fig)
     return snapshot_lab(fig, len(views), display.update, display)
