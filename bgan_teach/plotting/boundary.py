@@ -115,8 +115,12 @@ class BoundaryDisplay:
         self.boundary_.set_segments(state["boundary"])
         x_fake = np.asarray(state["x_fake"])[:, :2]
         self.fake_.set_offsets(x_fake)
-        arrows = state["arrows"]
-        self.arrows_.set_offsets(x_fake[: len(arrows)])
+        arrows = np.zeros((self.n_arrows, 2))                                   # (N, 2): the quiver's fixed size
+        shown = min(self.n_arrows, len(state["arrows"]), len(x_fake))
+        arrows[:shown] = np.asarray(state["arrows"])[:shown]                   # missing arrows: zero length
+        at = np.zeros((self.n_arrows, 2))
+        at[:shown] = x_fake[:shown]
+        self.arrows_.set_offsets(at)
         self.arrows_.set_UVC(arrows[:, 0], arrows[:, 1])
         self.manifold_.set_segments(list(state["manifold"]))
         self.ax_.set_title(self.frame_title(state), fontsize=style.FONT["title"])

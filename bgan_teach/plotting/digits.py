@@ -142,7 +142,7 @@ class DigitsTrainingDisplay:
 
     def update(self, index: int, draw: bool = True) -> None:
         view = self.views[index]
-        self.grid.update(view["samples"], f"{self.title} step {view['step']}: "
+        self.grid.update(view["samples"], f"{self.title} step {view['step']}\n"
                                           f"{view['classes_covered']} classes, conf {view['confidence']:.2f}".strip())
         self.coverage.update(view["coverage"])
         self.curves.update(view["step"])

@@ -194,8 +194,8 @@ def plot_samples_per_z(axes, p, extent, centres, x_m, w_tilde) -> list:
         tables.append(TableDisplay(ax, p, extent, f"z{b}: its {w.shape[0]} samples", cmap="Greys",
                                    colorbar=None if b < len(axes) - 1 else "target probability p"))
         ax.scatter(centres[x_m[:, b, 0]], centres[x_m[:, b, 1]], s=400 * w[:, b] + 6, c=style.GENERATED,
-                   edgecolors="k", linewidths=0.6, alpha=0.85, label="sample, area ∝ $\\tilde w$")
-    style.legend(axes[0], "below")
+                   edgecolors="k", linewidths=0.6, alpha=0.85, label="a sample of this z, area ∝ $\\tilde w$")
+    axes[0].figure.legend(handles=axes[0].collections[:1], loc="outside lower center", fontsize=style.FONT["legend"])
     return tables
 
 
