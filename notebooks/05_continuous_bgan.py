@@ -148,7 +148,7 @@ assert torch.isfinite(logit_route).all()
 
 # %%
 target = ring()
-display_ = BoundaryDisplay(target.extent(), n_grid=60, n_arrows=48, arrow_length=0.35)
+display_ = BoundaryDisplay(target.extent(), n_grid=60, n_arrows=48, arrow_length=0.6)
 runs = {name: cached(train_continuous)(target, generator_loss=name, steps=STEPS_DEMO, seed=0, progress=False,
                                        snapshot_every=max(1, STEPS_DEMO // 3), snapshot_fn=display_.view.state)
         for name in ("boundary_seeking", "non_saturating")}

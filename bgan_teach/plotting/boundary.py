@@ -129,11 +129,11 @@ class BoundaryDisplay:
 
 
     def frame_title(self, state: dict) -> str:
-        """``title step N`` and, when the state has it, the frame's largest gradient norm."""
-        text = f"{self.title} step {state['step']}".strip()
+        """``title`` on its own line, then ``step N`` and, when the state has it, the frame's largest |∇ℓ|."""
+        text = f"step {state['step']}"
         if "max_grad" in state:
-            text += f"\nmax $\\|\\nabla_x \\ell_G\\|$ = {state['max_grad']:.3g}"
-        return text
+            text += f", max $\\|\\nabla_x \\ell_G\\|$ = {state['max_grad']:.3g}"
+        return f"{self.title}\n{text}" if self.title else text
 
 
 def shared_colorbar(displays: list[BoundaryDisplay], axes) -> object:

@@ -89,7 +89,7 @@ class BoundaryLab:
             setup_backend()                            # live figures without a setup_backend() call first
         self.custom = {_custom_key(target.name): target} if isinstance(target, Toy2D) else {}   # your own points
         target = next(iter(self.custom)) if isinstance(target, Toy2D) else target
-        self.display = BoundaryDisplay(EXTENT, n_grid=50, n_arrows=48, arrow_length=0.35)
+        self.display = BoundaryDisplay(EXTENT, n_grid=50, n_arrows=48, arrow_length=0.5)
         # 96 dpi: one figure pixel per CSS pixel, so 9 pt text shows at 9 pt; 6.0 × 5.4 in = 576 × 518 px
         self.fig, ax = figure(figure_key, figsize=(6.0, 5.4), dpi=style.WIDGET_DPI, layout=None)
         self.display.plot(ax, legend=False)
