@@ -8,6 +8,7 @@ Each display draws its artists once in ``__init__`` (on a given axes) and :meth:
 from __future__ import annotations
 
 import numpy as np
+from matplotlib.patches import Rectangle
 
 from .._checks import ArgumentTypeError, integer, positive_int
 from . import style
@@ -67,13 +68,14 @@ class CoverageDisplay:
 
     def __init__(self, ax, title: str = "class coverage (held-out classifier)", legend: bool = True):
         self.ax = ax
-        self.bars_ = ax.bar(np.arange(10), np.zeros(10), color=style.GENERATED, label="generated samples")
-        style.reference_line(ax, 0.1, "uniform 10 %", 1)
-        style.reference_line(ax, 0.05, "bar 5 %", 0)
+        self.bars_ = ax.bar(np.arange(10), np.zeros(10), color=style.GENERATED)
+        self.handles = [Rectangle((0, 0), 0, 0, color=style.GENERATED, label="generated samples"),
+                        Rectangle((0, 0), 0, 0, facecolor=MISSING, hatch="//", label="class under 5 %"),
+                        style.reference_line(ax, 0.1, "uniform 10 %", 1), style.reference_line(ax, 0.05, "bar 5 %", 0)]
         ax.set(xticks=range(10), ylim=(0, 0.5), xlabel="predicted digit", ylabel="fraction of samples")
         ax.set_title(title, fontsize=style.FONT["title"])
         if legend:
-            style.legend(ax, "below", ncol=3)
+            style.legend(ax, "below", handles=self.handles, ncol=2)
 
     def update(self, coverage) -> None:
         coverage = np.asarray(coverage, dtype=float)
@@ -138,7 +140,7 @@ class DigitsTrainingDisplay:
 
     def legend_handles(self) -> list:
         """Every legend entry of the three panels (for one legend under several runs)."""
-        return self.coverage.ax.get_legend_handles_labels()[0] + self.curves.handles
+        return self.coverage.handles + self.curves.handles
 
     def update(self, index: int, draw: bool = True) -> None:
         view = self.views[index]

@@ -51,11 +51,11 @@ def bound_scrubber(result, key: str = "scrubber") -> Lab:
     on the bound curve. All views are computed once, here.
     """
     views = [result.view(i) for i in range(len(result.snapshots))]
-    fig, (ax_d, ax_b) = figure(key, ncols=2, figsize=(10.2, 3.9), dpi=style.WIDGET_DPI, layout=None,
+    fig, (ax_d, ax_b) = figure(key, ncols=2, figsize=(10.2, 4.2), dpi=style.WIDGET_DPI, layout=None,
                                gridspec_kw={"width_ratios": [3, 2]})
     density, curve = DensityDisplay(result.p, result.q, ax_d), BoundCurveDisplay(result, ax_b, legend=False)
     fig.legend(*ax_b.get_legend_handles_labels(), loc="lower right", ncol=3, fontsize=style.FONT["legend"])
-    tight_layout(fig, rect=(0, 0.09, 1, 1))                  # the bottom strip holds the curve's legend
+    tight_layout(fig, rect=(0, 0.1, 1, 1))                   # the bottom strip holds the curve's legend
     slider = W.IntSlider(value=0, min=0, max=len(views) - 1, description="snapshot", continuous_update=True)
     controls = {"step": slider}
     panel = Panel(controls, fig)
