@@ -32,6 +32,7 @@ BLOCKED = re.compile(r"cunt|fuck|shit|piss|cock|dick|twat|slut|whore|nigg|fag|ra
 
 
 def lab_picture(out: Path, fast: bool) -> str:
+    from bgan_teach.plotting import style
     from bgan_teach.widgets.lab import boundary_lab
 
     lab = boundary_lab(target="ring", seed=0)
@@ -41,7 +42,7 @@ def lab_picture(out: Path, fast: bool) -> str:
     covered, total, hq = lab.gan.snapshots[-1].extras["modes"]
     steps = lab.gan.steps
     lab.fig.axes[0].set_title(f"BGAN on a ring of 8 after {steps} steps: {covered}/{total} modes, "
-                              f"{100 * hq:.0f}% high quality", fontsize=9)
+                              f"{100 * hq:.0f}% high quality\n" + lab.fig.axes[0].get_title(), fontsize=style.FONT["title"])
     lab.fig.savefig(out / "lab.png", dpi=DPI, bbox_inches="tight")
     return f"lab.png: {steps} steps, modes {covered}/{total}, high quality {100 * hq:.0f}%"
 
@@ -86,7 +87,7 @@ def text_picture(out: Path, fast: bool) -> str:
     for i, line in enumerate(lines):
         ax.text(0.0, 1 - (i + 0.5) / len(lines), f"|{line}|", family="monospace", fontsize=10,
                 transform=ax.transAxes, va="center")
-    ax.set_title(f"discrete BGAN on characters ({caption})", fontsize=9, loc="left")
+    ax.set_title(f"discrete BGAN on characters ({caption})", fontsize=10.5, loc="left")
     fig.savefig(out / "text.png", dpi=DPI, bbox_inches="tight")
     plt.close(fig)
     return f"text.png: {len(lines)} samples"

@@ -46,7 +46,7 @@ class BoundaryDisplay:
 
     # --- display: arrays → artists ---------------------------------------------------------
     def plot(self, ax=None, state: dict | None = None, x_real=None, title: str = "", legend: bool = True,
-             colorbar: bool = True, marker_size: float = 12):
+             colorbar: bool = True, marker_size: float = 10):
         """Create the artists on ``ax`` (a new figure if None); returns ``self``.
 
         ``legend=False`` saves ~a third of each redraw (text layout) for widgets that explain colours elsewhere;
@@ -63,7 +63,7 @@ class BoundaryDisplay:
                                 vmin=vmin, vmax=vmax, cmap=style.CRITIC_CMAP, interpolation="nearest")
         self.manifold_ = ax.add_collection(LineCollection([], colors="0.45", linewidths=0.5, alpha=0.55))
         self.boundary_ = ax.add_collection(LineCollection([], colors=style.BOUNDARY, linewidths=2.0))
-        self.real_ = style.data_points(ax, s=marker_size)
+        self.real_ = style.data_points(ax, s=1.6 * marker_size)                 # larger, under the generated dots
         self.fake_ = style.generated_points(ax, s=marker_size)
         zeros = np.zeros(self.n_arrows)
         self.arrows_ = ax.quiver(zeros, zeros, zeros, zeros, angles="xy", scale_units="xy", scale=1.0,
@@ -175,7 +175,7 @@ def boundary_grid(axes, panels: dict, extent, x_real=None, **display_kw) -> list
             raise ValueError(f"need one row of axes per title: {len(panels)} titles, {axes.shape[0]} rows")
         cells = [(ax, name, st) for row, (name, states) in zip(axes, panels.items()) for ax, st in zip(row, states)]
         unused = [ax for ax in axes.ravel() if ax not in {c[0] for c in cells}]
-    size = 12 if len(cells) <= 2 else 6
+    size = 10 if len(cells) <= 2 else 5
     displays = [BoundaryDisplay(extent, **display_kw).plot(ax, state, x_real, title=_row_title(name), legend=False,
                                                            colorbar=False, marker_size=size)
                 for ax, name, state in cells]

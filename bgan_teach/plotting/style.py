@@ -184,11 +184,12 @@ def data_points(ax, points=None, s: float = 14, **kw):
     """Data samples: blue dots with a white edge (they stay visible on any heatmap)."""
     points = np.zeros((0, 2)) if points is None else np.asarray(points)[:, :2]
     return ax.scatter(points[:, 0], points[:, 1], s=s, c=DATA, edgecolors="white", linewidths=0.6,
-                      label=kw.pop("label", "data"), zorder=4.5, **kw)      # over the generated dots
+                      label=kw.pop("label", "data"), zorder=3, **kw)
 
 
 def generated_points(ax, points=None, s: float = 14, **kw):
-    """Generated samples: vermilion dots with a black edge."""
+    """Generated samples: vermilion dots with a black edge, over the data (draw them smaller than the data dots,
+    so that a generated point on a data cluster shows as an orange dot inside a blue patch)."""
     points = np.zeros((0, 2)) if points is None else np.asarray(points)[:, :2]
     return ax.scatter(points[:, 0], points[:, 1], s=s, c=GENERATED, edgecolors="black", linewidths=0.5,
                       label=kw.pop("label", "generated"), zorder=4, **kw)
