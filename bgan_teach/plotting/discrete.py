@@ -51,7 +51,8 @@ class TableDisplay:
                                 vmax=vmax if vmax is not None else table.max(), interpolation="nearest")
         ax.set_title(title, fontsize=style.FONT["title"])
         ax.set(xticks=[], yticks=[])
-        self.colorbar_ = style.colorbar(self.image_, ax, colorbar) if colorbar else None
+        top = float(self.image_.get_clim()[1])
+        self.colorbar_ = style.colorbar(self.image_, ax, colorbar, ticks=[0, top / 2, top]) if colorbar else None
 
     def update(self, table, title: str | None = None) -> None:
         self.image_.set_data(_array(table, "table", 2).T)
@@ -59,7 +60,7 @@ class TableDisplay:
             self.ax.set_title(title, fontsize=style.FONT["title"])
 
 
-LOG_W_LABEL = "critic $\\log w(x)$\nblue: $w > 1$, orange: $w < 1$"
+LOG_W_LABEL = "critic log w(x)\nblue: w > 1, orange: w < 1"      # plain text: mathtext costs time at every redraw
 
 
 class LogWeightDisplay:
@@ -74,7 +75,7 @@ class LogWeightDisplay:
                                 vmin=-limit, vmax=limit, interpolation="nearest")
         ax.set_title(title, fontsize=style.FONT["title"])
         ax.set(xticks=[], yticks=[])
-        self.colorbar_ = style.colorbar(self.image_, ax, LOG_W_LABEL, ticks=[-limit, -limit / 2, 0, limit / 2, limit])
+        self.colorbar_ = style.colorbar(self.image_, ax, LOG_W_LABEL, ticks=[-limit, 0, limit])   # 3 labels: cheap
         self.update(log_w)
 
     def update(self, log_w) -> None:
