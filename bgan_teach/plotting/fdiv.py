@@ -12,7 +12,7 @@ import torch
 from .._checks import in_interval, real
 from ..divergences import get
 from . import style
-from .figures import figure, tight_layout
+from .figures import figure, settle_layout, tight_layout
 
 __all__ = ["FenchelDisplay", "DensityDisplay", "BoundCurveDisplay", "SNISDisplay", "plot_bound_results",
            "results_table"]
@@ -65,7 +65,7 @@ class FenchelDisplay:
         style.legend(self.ax_f, "below", ncol=2)
         style.legend(self.ax_star, "below", ncol=2)
         self.set_divergence(divergence, t)
-        tight_layout(self.ax_f.figure)
+        settle_layout(self.ax_f.figure)
 
     def t_range(self) -> tuple[float, float]:
         """Slopes of f between u = 0.2 and u = u_max: every such tangent touches the plotted curve."""
@@ -217,7 +217,7 @@ class SNISDisplay:
             style.legend(ax, "below", ncol=2)
         axes[0].set_ylabel("probability")
         axes[0].set_ylim(0, 1.45 * float(max(_np(p).max(), _np(per_z_target).max(), _np(q).max())))
-        tight_layout(axes[0].figure)
+        settle_layout(axes[0].figure)
 
     def update(self, hist_per_z, hist_global, readouts=("", "")) -> None:
         """Replace both estimate lines and readouts in place."""

@@ -66,6 +66,16 @@ def figure(key: str, **subplots_kw):
     return fig, axes
 
 
+def settle_layout(fig) -> None:
+    """Lay ``fig`` out once with constrained layout (legends outside the axes included), then freeze it.
+
+    For widget figures: a layout engine left on would run again at every redraw of a slider move.
+    """
+    fig.set_layout_engine("constrained")
+    fig.draw_without_rendering()
+    fig.set_layout_engine("none")
+
+
 def tight_layout(fig, passes: int = 3, rect=(0, 0, 1, 1)) -> None:
     """``fig.tight_layout()`` until the margins stop moving (at most ``passes`` times); nothing for a figure
     that has a layout engine (``layout="constrained"``), which lays itself out at every draw.

@@ -38,7 +38,7 @@ import matplotlib as mpl
 import numpy as np
 from cycler import cycler
 from matplotlib.colors import LinearSegmentedColormap
-from matplotlib.ticker import MaxNLocator
+from matplotlib.ticker import FormatStrFormatter, MaxNLocator
 
 __all__ = ["DATA", "GENERATED", "GENERIC", "TILDE", "BOUNDARY", "REFERENCE", "REFERENCE_STYLES", "ARROW", "CRITIC_CMAP",
            "PROB_CMAP", "STATIC_DPI", "WIDGET_DPI", "SCREEN_DPI", "MIN_TEXT_PT", "MAX_WIDTH_PX", "MAX_WIDTH_IN",
@@ -174,7 +174,8 @@ def integer_axis(axis, nbins: int = 5) -> None:
 
 def colorbar(image, ax, label: str, ticks=None):
     """A labelled colorbar beside ``ax`` for ``image`` (drawn once; later ``set_data`` keeps it)."""
-    bar = ax.figure.colorbar(image, ax=ax, fraction=0.046, pad=0.03, ticks=ticks)
+    bar = ax.figure.colorbar(image, ax=ax, fraction=0.046, pad=0.03, ticks=ticks,
+                             format=None if ticks is None else FormatStrFormatter("%.3g"))
     bar.set_label(label, fontsize=FONT["tick"])
     bar.ax.tick_params(labelsize=FONT["tick"])
     return bar

@@ -26,8 +26,9 @@ def format_samples(samples: list[str]) -> str:
     return "\n".join(f"|{s}|" for s in samples)
 
 
-def _percent(ax) -> None:
-    ax.yaxis.set_major_formatter(PercentFormatter(1.0))
+def _percent(ax, top: float = 1.0) -> None:
+    """Tick labels in %: whole percent from 10 % up, else one decimal."""
+    ax.yaxis.set_major_formatter(PercentFormatter(1.0, decimals=0 if top >= 0.1 else 1))
 
 
 class TextTrainingDisplay:
@@ -59,7 +60,7 @@ class TextTrainingDisplay:
                                                         (2 if key == "word_share" else 0) + 2 * REFERENCE_ORDER[name]))
         self.ax_js.set_ylim(bottom=0)
         self.ax_share.set_ylim(bottom=0)
-        _percent(self.ax_share)
+        _percent(self.ax_share, self.ax_share.get_ylim()[1])
         self.ax_js.set_xlabel("training step")
         style.integer_axis(self.ax_js.xaxis)
         self.marker_ = self.ax_js.axvline(steps[0], color="k", lw=1, label="shown step")
@@ -89,7 +90,7 @@ def plot_metric_curves(ax, runs: dict[str, list[dict]], reference: dict | None =
             style.reference_line(ax, row[key], f"{name} sampler: {value}", REFERENCE_ORDER[name])
     ax.set(xlabel="training step", ylabel=METRIC_LABELS[key], ylim=(0, None))
     if key == "word_share":
-        _percent(ax)
+        _percent(ax, ax.get_ylim()[1])
     style.integer_axis(ax.xaxis)
     style.legend(ax, "right")
     return ax

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from ..plotting.digits import DigitsTrainingDisplay
 from ..plotting import style
-from ..plotting.figures import figure, tight_layout
+from ..plotting.figures import figure, settle_layout
 from .panel import Lab, snapshot_lab
 
 __all__ = ["digits_scrubber"]
@@ -26,9 +26,9 @@ def digits_scrubber(runs: dict[str, list[dict]], num_categories: int = 2, key: s
                        dpi=style.WIDGET_DPI, layout=None, gridspec_kw={"width_ratios": [1, 1.15, 1.35]})
     displays = {name: DigitsTrainingDisplay(row, views, num_categories, title=name, legend=False)
                 for (name, views), row in zip(runs.items(), axes)}
-    fig.legend(handles=next(iter(displays.values())).legend_handles(), loc="lower center", ncol=4,
+    fig.legend(handles=next(iter(displays.values())).legend_handles(), loc="outside lower center", ncol=4,
                fontsize=style.FONT["legend"])
-    tight_layout(fig, rect=(0, 0.7 / height, 1, 1))
+    settle_layout(fig)
     n = min(len(views) for views in runs.values())
 
     def show(index: int) -> None:

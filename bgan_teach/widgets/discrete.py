@@ -9,7 +9,7 @@ import numpy as np
 
 from ..plotting.discrete import GridTrainingDisplay, WeightBarsDisplay
 from ..plotting import style
-from ..plotting.figures import figure, tight_layout
+from ..plotting.figures import figure, settle_layout, tight_layout
 from .panel import Lab, Panel, snapshot_lab
 
 __all__ = ["grid_scrubber", "weight_bars_lab"]
@@ -29,7 +29,7 @@ def grid_scrubber(result, target, extent=None, references: dict | None = None, k
         ax.remove()
     ax_curve = fig.add_subplot(grid[1, :])
     display = GridTrainingDisplay([*axes[0], ax_curve], target, result, extent, references)
-    tight_layout(fig)
+    tight_layout(fig)                   # (constrained layout fails on the removed cells of this grid)
 
     def show(index: int) -> None:
         display.update(index)
@@ -52,7 +52,7 @@ def weight_bars_lab(log_w, num_z: int = 4, key: str = "weight_bars") -> Lab:
     fig, axes = figure(key, ncols=num_z, figsize=(min(10.2, 2.6 * num_z), 2.9), sharey=True, squeeze=False,
                        dpi=style.WIDGET_DPI, layout=None)
     display = WeightBarsDisplay(axes[0], log_w)
-    tight_layout(fig)
+    settle_layout(fig)
     slider = W.FloatSlider(value=1.0, min=0.0, max=5.0, step=0.1, description="sharpness s", continuous_update=True)
 
     def show(scale: float) -> None:

@@ -13,7 +13,7 @@ import ipywidgets as W
 from ..divergences import get, names
 from ..plotting.fdiv import BoundCurveDisplay, DensityDisplay, FenchelDisplay, SNISDisplay
 from ..plotting import style
-from ..plotting.figures import figure, tight_layout
+from ..plotting.figures import figure, settle_layout
 from ..training.bound import conditional_targets, snis_estimates
 from .panel import Lab, Panel
 
@@ -54,8 +54,8 @@ def bound_scrubber(result, key: str = "scrubber") -> Lab:
     fig, (ax_d, ax_b) = figure(key, ncols=2, figsize=(10.2, 4.2), dpi=style.WIDGET_DPI, layout=None,
                                gridspec_kw={"width_ratios": [3, 2]})
     density, curve = DensityDisplay(result.p, result.q, ax_d), BoundCurveDisplay(result, ax_b, legend=False)
-    fig.legend(*ax_b.get_legend_handles_labels(), loc="lower right", ncol=3, fontsize=style.FONT["legend"])
-    tight_layout(fig, rect=(0, 0.1, 1, 1))                   # the bottom strip holds the curve's legend
+    fig.legend(*ax_b.get_legend_handles_labels(), loc="outside lower right", ncol=3, fontsize=style.FONT["legend"])
+    settle_layout(fig)
     slider = W.IntSlider(value=0, min=0, max=len(views) - 1, description="snapshot", continuous_update=True)
     controls = {"step": slider}
     panel = Panel(controls, fig)

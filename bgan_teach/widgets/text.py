@@ -5,7 +5,7 @@ Slider moves only mutate artists from precomputed snapshot views; no network is 
 from __future__ import annotations
 
 from ..plotting import style
-from ..plotting.figures import figure, tight_layout
+from ..plotting.figures import figure, settle_layout
 from ..plotting.text import TextTrainingDisplay
 from .panel import Lab, snapshot_lab
 
@@ -28,5 +28,5 @@ def text_scrubber(views: list[dict], reference: dict | None = None, key: str = "
     """
     fig, axes = figure(key, ncols=2, figsize=(10.2, 4.6), dpi=style.WIDGET_DPI, layout=None, gridspec_kw={"width_ratios": [1, 1.6]})
     display = TextTrainingDisplay(axes, views, reference, title)
-    tight_layout(fig)
+    settle_layout(fig)
     return snapshot_lab(fig, len(views), display.update, display)
