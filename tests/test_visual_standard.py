@@ -428,3 +428,28 @@ def setup_module():
 def teardown_module():
     plt.close("all")
     plt.rcParams["figure.max_open_warning"] = _OPEN_WARNING
+
+
+# --- tools/figures.py -----------------------------------------------------------------------------------
+def test_figures_tool_saves_each_shown_picture_once(tmp_path, monkeypatch):
+    """Check that tools/figures.py writes one PNG per distinct picture a notebook shows (a re-show is not saved)."""
+    import sys
+
+    import nbformat
+
+    sys.path.insert(0, str(__import__("pathlib").Path(__file__).resolve().parents[1] / "tools"))
+    import figures as tool
+
+    nb = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell(src, id=f"c{i}") for i, src in enumerate((
+        "from bgan_teach.plotting import figure, setup_backend\nsetup_backend()",
+        "fig, ax = figure('a', figsize=(3, 2))\nax.plot([0, 1])\nfig",
+        "from IPython.display import display\ndisplay(fig)",            # the same picture again
+        "ax.plot([1, 0])\nfig"))])                                       # a changed picture
+    path = tmp_path / "09_tiny.ipynb"
+    nbformat.write(nb, path)
+    monkeypatch.setenv("BGAN_STATIC", "1")
+    index, _, error = tool.run(path, tmp_path / "out", timeout=120)
+    assert error is None
+    assert [row["file"] for row in index] == ["09-01.png", "09-02.png"]
+    assert [row["cell_id"] for row in index] == ["c1", "c3"] and {row["key"] for row in index} == {"a"}
+    assert all((tmp_path / "out" / row["file"]).read_bytes()[:4] == b"\x89PNG" for row in index)

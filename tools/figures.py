@@ -5,8 +5,8 @@
     .venv/bin/python tools/figures.py --full           # full mode (minutes per notebook)
 
 Figures land in ``build/figures/NN_name/NN-XX.png``, numbered in the order the notebook shows them
-(a figure that a widget re-shows unchanged is saved once), and the list is printed with the cell that
-showed each one and its ``figure(key)``. The PNGs are the bytes the notebook displays (``BGAN_STATIC=1``,
+(a figure that a widget re-shows unchanged is saved once), and the list is printed with the id of the cell that
+showed each one (``nbNN-XX``, as in the built notebook) and its ``figure(key)``. The PNGs are the bytes the notebook displays (``BGAN_STATIC=1``,
 the inline backend), so what you look at is what a learner sees at 100 % zoom. For reviewers: open
 them one by one and read each figure as a learner would.
 Exit status 1 if any notebook failed (its figures up to the failing cell are still written).
@@ -95,8 +95,13 @@ def run(path: Path, out: Path, timeout: int) -> tuple[list[dict], float, str | N
         client.execute()
     except CellExecutionError as exc:
         error = re.sub(r"\x1b\[[0-9;]*m", "", str(exc)).strip().splitlines()[-1][:300]
-    index = out / "index.json"
-    return (json.loads(index.read_text()) if index.exists() else []), time.perf_counter() - start, error
+    path_index = out / "index.json"
+    index = json.loads(path_index.read_text()) if path_index.exists() else []
+    code = [cell for cell in nb.cells[1:] if cell.cell_type == "code"]        # the hook cell is not counted
+    for row in index:                                     # the kernel counts code cells; name them by cell id
+        row["cell_id"] = code[row["cell"]].get("id", "") if 0 <= row["cell"] < len(code) else ""
+    path_index.write_text(json.dumps(index, indent=1))
+    return index, time.perf_counter() - start, error
 
 
 def select(names: list[str]) -> list[Path]:
@@ -124,7 +129,8 @@ def main(argv=None) -> int:
         for row in index:
             w, h = row["inches"]
             print(f"  {(folder / row['file']).relative_to(REPO) if folder.is_relative_to(REPO) else folder / row['file']}"
-                  f"   code cell {row['cell']}, figure {row['key'] or '(no key)'!r}, {w}x{h} in at {row['dpi']:g} dpi")
+                  f"   cell {row['cell_id'] or row['cell']}, figure {row['key'] or '(no key)'!r}, {w}x{h} in at "
+                  f"{row['dpi']:g} dpi")
         print(f"figures: {path.name}: {len(index)} figures in {seconds:.0f} s"
               f"{'' if not error else ', FAILED: ' + error}", flush=True)
         failed = failed or error is not None
