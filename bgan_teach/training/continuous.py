@@ -179,7 +179,8 @@ class ContinuousGAN(Stepper):
     def loss_gradient(self, x: torch.Tensor) -> torch.Tensor:
         r"""$\nabla_x \ell(x)$ (n, d) of the active generator loss under the current critic; see
         :func:`~bgan_teach.training.fixed_critic.generator_loss_gradient`."""
-        dtype = next(self.critic.parameters()).dtype                       # the critic's own precision
+        first = next(iter(getattr(self.critic, "parameters", lambda: iter(()))()), None)
+        dtype = first.dtype if first is not None else self.dtype           # the critic's own precision
         x = as_tensor(x, "x").to(self.device, dtype)
         return generator_loss_gradient(self.critic, x, self.divergence, self.generator_loss, self.log_z).cpu()
 
