@@ -26,8 +26,9 @@ Bars (d positions, K categories, N rows):
   flipped with probability 0.05 (N = 2000), 3000 steps: every prototype covered, i.e. >= 5 % of 1000
   samples have it as nearest prototype (Hamming) within 3 flips.
 - ``cring``: ``train_continuous(ring(), steps=3000)``: 8/8 modes (>= 1 % rule) and >= 80 % high quality.
-- ``cnew``: ``train_continuous`` on a target it was not tuned on (6 modes: a pair 0.8 apart, the rest 2.7 to 7 apart; weights 0.07 to
-  0.3, σ = 0.1), 3000 steps: 6/6 modes and >= 80 % high quality; the mode-balance KL is printed.
+- ``cnew``: ``train_continuous`` on a target it was not tuned on (6 modes: a pair 0.8 apart, the rest 2.7 to 7
+  apart; weights 0.07 to 0.3, σ = 0.1), 3000 steps: 6/6 modes and >= 80 % high quality; the mode-balance KL
+  (:func:`bgan_teach.metrics.modes.mode_balance_kl`, nats; about 0.001 for exact samples) is printed.
 
 Single-threaded. "train s" is the trainer's own clock, "cpu s" this process's CPU time for the whole check
 (training, metrics and scoring); on a shared machine wall time inflates and CPU time is the better guide.
