@@ -20,6 +20,8 @@ class JensenShannon(Divergence):
     name, title = "js", "Jensen-Shannon (2·JSD)"
     f_latex = r"u\log u-(u+1)\log\frac{u+1}{2}"
     f_star_latex = r"-\log(2-e^t)"
+    domain_latex, activation_latex = r"t<\log 2", r"\log 2-\log\left(1+e^{-v}\right)"
+    t_star_latex, log_weight_latex = r"\log\frac{2p}{p+q}", r"v"
     domain = "t < log 2"
 
     def _f(self, u):
@@ -62,6 +64,8 @@ class GAN(Divergence):
     name, title = "gan", "GAN (2·JSD − log 4)"
     f_latex = r"u\log u-(u+1)\log(u+1)"
     f_star_latex = r"-\log(1-e^t)"
+    domain_latex, activation_latex = r"t<0", r"-\log\left(1+e^{-v}\right)"
+    t_star_latex, log_weight_latex = r"\log\frac{p}{p+q}", r"v"
     domain = "t < 0"
 
     def _f(self, u):

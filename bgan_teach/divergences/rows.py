@@ -20,6 +20,8 @@ __all__ = ["KL", "ReverseKL", "Pearson", "Neyman", "SquaredHellinger", "JensenSh
 class KL(Divergence):
     name, title = "kl", "Kullback-Leibler"
     f_latex, f_star_latex = r"u \log u", r"e^{t-1}"
+    domain_latex, activation_latex = r"\mathbb{R}", r"v"
+    t_star_latex, log_weight_latex = r"1+\log\frac{p}{q}", r"v-1"
     boundary_logit = 1.0
 
     def _f(self, u):
@@ -53,6 +55,8 @@ class KL(Divergence):
 class ReverseKL(Divergence):
     name, title = "reverse_kl", "reverse KL"
     f_latex, f_star_latex = r"-\log u", r"-1-\log(-t)"
+    domain_latex, activation_latex = r"t<0", r"-e^{-v}"
+    t_star_latex, log_weight_latex = r"-\frac{q}{p}", r"v"
     domain = "t < 0"
 
     def _f(self, u):
@@ -97,6 +101,9 @@ class Pearson(Divergence):
 
     name, title = "pearson", "Pearson χ²"
     f_latex, f_star_latex = r"(u-1)^2", r"\tfrac{t^2}{4}+t \;(t\ge -2),\; -1 \;(t<-2)"
+    domain_latex, activation_latex = r"\mathbb{R}", r"v"
+    t_star_latex = r"2\left(\frac{p}{q}-1\right)"
+    log_weight_latex = r"\log\left(1+\frac{v}{2}\right) \quad (v>-2)"
 
     def _f(self, u):
         return (u - 1) ** 2
@@ -156,6 +163,8 @@ class Neyman(Divergence):
 
     name, title = "neyman", "Neyman χ²"
     f_latex, f_star_latex = r"\frac{(1-u)^2}{u}", r"2-2\sqrt{1-t}"
+    domain_latex, activation_latex = r"t\le 1", r"1-e^{-v}"
+    t_star_latex, log_weight_latex = r"1-\left(\frac{q}{p}\right)^{2}", r"\frac{v}{2}"
     domain = "t <= 1"
 
     def _f(self, u):
@@ -210,6 +219,8 @@ class Neyman(Divergence):
 class SquaredHellinger(Divergence):
     name, title = "squared_hellinger", "squared Hellinger"
     f_latex, f_star_latex = r"(\sqrt{u}-1)^2", r"\frac{t}{1-t}"
+    domain_latex, activation_latex = r"t<1", r"1-e^{-v}"
+    t_star_latex, log_weight_latex = r"1-\sqrt{\frac{q}{p}}", r"2v"
     domain = "t < 1"
 
     def _f(self, u):
