@@ -2,15 +2,41 @@
 
 nbclient (``store_widget_state=True``) keeps each widget model's last state in
 ``nb.metadata.widgets``; ipympl keeps its canvas' last picture in ``_data_url`` (PNG, base64).
-``freeze(nb)`` replaces every widget-view output by a static rendering of that last state
+``freeze(nb, frames)`` replaces every widget-view output by a static rendering of that last state
 (sliders at their last value, figures as their last picture) and drops the widget metadata.
+
+``frames`` (from :func:`bgan_teach.widgets.frames.tour_frames`, run in the notebook's kernel) makes the
+snapshot sliders live: such a slider becomes an ``<input type=range>`` whose inline ``oninput`` swaps the
+``src`` of its figure's ``<img>`` for the precomputed frame, sets the readout and the texts that follow the
+slider. The frames travel in an inline ``<script type="application/json">`` blob: no kernel, no network.
 """
 from __future__ import annotations
 
 import html
+import json
 
 VIEW = "application/vnd.jupyter.widget-view+json"
 STATE = "application/vnd.jupyter.widget-state+json"
+# The scrubber: parse this slider's frames once, then swap picture, readout and texts for frame i.
+SCRUB_JS = ("var d=this._sw||(this._sw=JSON.parse(document.getElementById(this.dataset.frames).textContent)),"
+            "i=+this.value,v=d.view&&document.getElementById('sw-view-'+d.view),m=v&&v.querySelector('img');"
+            "if(m)m.src='data:'+d.mime+';base64,'+d.images[i];"
+            "var r=this.parentNode.querySelector('.sw-readout');if(r)r.textContent=d.labels[i];"
+            "for(var k in d.texts){var e=document.getElementById('sw-text-'+k);if(e)e.innerHTML=d.texts[k][i];}")
+
+
+class Page:
+    """The widget models of one notebook and the frames of its live sliders (by slider, view and text id)."""
+
+    def __init__(self, models: dict, frames=None):
+        self.models = models
+        self.sliders = {f["slider"]: f for f in frames or [] if f.get("slider") in models}
+        self.views = {f["view"] for f in self.sliders.values() if f.get("view")}
+        self.texts = {t for f in self.sliders.values() for t in f.get("texts", {})}
+
+
+def _page(models) -> Page:
+    return models if isinstance(models, Page) else Page(models)
 
 
 def _ref(value) -> str:
@@ -44,6 +70,20 @@ def _canvas(s, models):
     return f"<img class='sw-figure' src='{src}' style='{style}'/>"
 
 
+def _live_slider(s, frames: dict) -> str:
+    """A slider that scrubs precomputed frames (see the module docstring)."""
+    fid = f"sw-frames-{frames['slider']}"
+    blob = {"view": frames.get("view"), "mime": frames.get("mime", "image/png"), "labels": frames["labels"],
+            "images": frames["images"], "texts": frames.get("texts", {})}
+    data = json.dumps(blob, separators=(",", ":")).replace("<", "\\u003c")      # no "</script>" inside
+    start = int(frames.get("start", len(frames["labels"]) - 1))
+    return (f"<div class='sw-slider sw-live'>{_label(s)}<input type='range' class='sw-scrub' min='0' "
+            f"max='{len(frames['labels']) - 1}' step='1' value='{start}' data-frames='{fid}' "
+            f"title='{len(frames['labels'])} precomputed frames' oninput=\"{html.escape(SCRUB_JS)}\"/> "
+            f"<code class='sw-readout'>{html.escape(str(frames['labels'][start]))}</code>"
+            f"<script type='application/json' id='{fid}'>{data}</script></div>")
+
+
 def _slider(s, models):
     value = s.get("value")
     if "_options_labels" in s:                        # SelectionSlider: value is the option's label
@@ -68,9 +108,12 @@ def _output(s, models):
     return "".join(render_output(o, models) for o in s.get("outputs", []))
 
 
-def _value(s, models, escape=True):
+def _value(s, models, escape=True, text_id=None):
     v = str(s.get("value", ""))
-    return f"<div class='sw-value'>{_label(s)}{html.escape(v) if escape else v}</div>"
+    v = html.escape(v) if escape else v
+    if text_id is not None:                       # a text that follows a live slider: its value is swapped
+        v = f"<span id='sw-text-{text_id}'>{v}</span>"
+    return f"<div class='sw-value'>{_label(s)}{v}</div>"
 
 
 def _button(s, models):
@@ -100,13 +143,25 @@ def _renderer(name: str):
     return _value if name.endswith(("TextModel", "TextareaModel", "LabelModel")) else None
 
 
-def render(model_id: str, models: dict) -> str:
-    """Static HTML for one widget model (recursing into children); unknown models render as nothing."""
-    model = models.get(model_id)
+def render(model_id: str, models) -> str:
+    """Static HTML for one widget model (recursing into children); unknown models render as nothing.
+
+    ``models``: the stored widget models, or a :class:`Page` (models plus the frames of live sliders).
+    """
+    page = _page(models)
+    model = page.models.get(model_id)
     if model is None:
         return ""
-    fn = _renderer(model.get("model_name", ""))
-    return fn(model.get("state", {}), models) if fn else ""
+    if model_id in page.sliders:
+        return _live_slider(model.get("state", {}), page.sliders[model_id])
+    name, state = model.get("model_name", ""), model.get("state", {})
+    if model_id in page.texts:
+        return _value(state, page, escape=not name.startswith("HTML"), text_id=model_id)
+    fn = _renderer(name)
+    out = fn(state, page) if fn else ""
+    if model_id in page.views:
+        out = f"<div class='sw-view' id='sw-view-{model_id}'>{out}</div>"
+    return out
 
 
 def render_output(out: dict, models: dict) -> str:
@@ -122,9 +177,12 @@ def render_output(out: dict, models: dict) -> str:
     return f"<pre>{html.escape(''.join(text))}</pre>"
 
 
-def freeze(nb) -> int:
-    """Replace widget-view outputs by static HTML of their last state; return how many were replaced."""
-    models = nb.metadata.get("widgets", {}).get(STATE, {}).get("state", {})
+def freeze(nb, frames=None) -> int:
+    """Replace widget-view outputs by static HTML of their last state; return how many were replaced.
+
+    ``frames``: the JSON list of :func:`bgan_teach.widgets.frames.tour_frames`; those sliders scrub their frames.
+    """
+    models = Page(nb.metadata.get("widgets", {}).get(STATE, {}).get("state", {}), frames)
     n = 0
     for cell in nb.cells:
         for out in cell.get("outputs", []):

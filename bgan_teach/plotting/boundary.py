@@ -14,7 +14,10 @@ GAN Lab's layers. Artists, all mutated in place by :meth:`BoundaryDisplay.update
   title prints the largest $\|\nabla_x\ell_G\|$ of the frame. BGAN's arrows point to the boundary
   (`docs/math.md` §6.4), the non-saturating loss's arrows past it;
 - ``manifold_``: the generator manifold, a square grid of noise (first two noise coordinates, the rest 0)
-  pushed through $G$, one small grid per shown component when $G$ has a component code (``set_segments``).
+  pushed through $G$, one small grid per shown component when $G$ has a component code (``set_segments``);
+- ``trails_``: sample trails, the paths of a few fixed-noise samples $G(z)$ through the recorded history,
+  one segment per sample and step, fading into the past (:meth:`BoundaryDisplay.update_trails`, from
+  positions the caller stacks out of the snapshots; ``set_segments`` + ``set_color``; empty when off).
 
 The display only draws: a *state* (a plain dict of arrays) comes from
 :class:`~bgan_teach.training.views.BoundaryView`, which the trainer calls at every snapshot
@@ -25,14 +28,36 @@ from __future__ import annotations
 
 import numpy as np
 from matplotlib.collections import LineCollection
-
+from matplotlib.colors import to_rgba
 from matplotlib.lines import Line2D
+from matplotlib.ticker import FormatStrFormatter
 
 from .._checks import ArgumentTypeError, integer, positive_int
 from ..training.views import RESPONSES, BoundaryView
 from . import style
 
-__all__ = ["BoundaryDisplay", "RESPONSES", "boundary_grid", "image_grid", "shared_colorbar"]
+__all__ = ["BoundaryDisplay", "RESPONSES", "boundary_grid", "image_grid", "shared_colorbar", "trail_segments"]
+
+TRAIL_ALPHA = (0.06, 0.85)        # opacity of a trail's oldest and newest segment
+
+
+def trail_segments(paths, alpha=TRAIL_ALPHA) -> tuple[np.ndarray, np.ndarray]:
+    r"""Segments and opacities of fading trails through ``paths`` (T, N, 2): N samples at T times, oldest first.
+
+    Segment $(t, n)$ joins sample $n$ at times $t$ and $t+1$ ($t = 0, \dots, T-2$); returns segments
+    (S, 2, 2) with $S = (T-1)N$, time-major, and opacities (S,) rising linearly in $t$ from ``alpha[0]``
+    (the oldest step) to ``alpha[1]`` (the newest), so a trail fades into the past.
+    """
+    paths = np.asarray(paths, dtype=float)
+    if paths.ndim != 3 or paths.shape[2] != 2:
+        raise ValueError(f"paths must have shape (T, N, 2); got {paths.shape}")
+    steps, n = paths.shape[:2]
+    if steps < 2:
+        return np.zeros((0, 2, 2)), np.zeros(0)
+    segments = np.stack([paths[:-1], paths[1:]], axis=2)                      # (T-1, N, 2, 2)
+    age = np.arange(steps - 1) / max(steps - 2, 1)                             # (T-1,): 0 oldest, 1 newest
+    opacity = alpha[0] + (alpha[1] - alpha[0]) * age
+    return segments.reshape(-1, 2, 2), np.repeat(opacity, n)
 
 
 class BoundaryDisplay:
@@ -62,6 +87,7 @@ class BoundaryDisplay:
         self.image_ = ax.imshow(np.full(self.view.xx.shape, (vmin + vmax) / 2), extent=self.extent, origin="lower",
                                 vmin=vmin, vmax=vmax, cmap=style.CRITIC_CMAP, interpolation="nearest")
         self.manifold_ = ax.add_collection(LineCollection([], colors="0.45", linewidths=0.5, alpha=0.55))
+        self.trails_ = ax.add_collection(LineCollection([], linewidths=1.4, capstyle="round", zorder=2.6))
         self.boundary_ = ax.add_collection(LineCollection([], colors=style.BOUNDARY, linewidths=2.0))
         self.real_ = style.data_points(ax, s=1.6 * marker_size)                 # larger, under the generated dots
         self.fake_ = style.generated_points(ax, s=marker_size)
@@ -128,6 +154,19 @@ class BoundaryDisplay:
             self.figure_.canvas.draw_idle()
 
 
+    def update_trails(self, paths=None) -> None:
+        """Draw fading trails through ``paths`` (T, N, 2) (see :func:`trail_segments`); None clears them."""
+        if self.ax_ is None:
+            raise RuntimeError("call .plot(ax) before .update_trails(paths)")
+        if paths is None:
+            self.trails_.set_segments([])
+            return
+        segments, opacity = trail_segments(paths)
+        colors = np.tile(to_rgba(style.GENERATED), (len(segments), 1))             # (S, 4)
+        colors[:, 3] = opacity
+        self.trails_.set_segments(segments)
+        self.trails_.set_color(colors)
+
     def frame_title(self, state: dict) -> str:
         """``title`` on its own line, then ``step N`` and, when the state has it, the frame's largest |∇ℓ|."""
         text = f"step {state['step']}"
@@ -142,7 +181,7 @@ def shared_colorbar(displays: list[BoundaryDisplay], axes) -> object:
     axes = list(np.ravel(axes))
     vmin, vmax, _ = RESPONSES[first.response]
     bar = first.figure_.colorbar(first.image_, ax=axes, fraction=0.03, pad=0.02, shrink=0.9,
-                                 ticks=[vmin, (vmin + vmax) / 2, vmax])
+                                 ticks=[vmin, (vmin + vmax) / 2, vmax], format=FormatStrFormatter("%.3g"))
     bar.set_label(first.response_label(), fontsize=style.FONT["tick"])
     bar.ax.tick_params(labelsize=style.FONT["tick"])
     for d in displays:

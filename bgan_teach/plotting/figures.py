@@ -1,6 +1,8 @@
 """Figure housekeeping shared by every display: backend choice and no pile-up on re-run."""
 from __future__ import annotations
 
+import sys
+
 import matplotlib.pyplot as plt
 
 from .. import config
@@ -18,21 +20,59 @@ def in_notebook() -> bool:
     return shell is not None and hasattr(shell, "kernel")
 
 
-def setup_backend() -> str:
-    """Use ipympl (``%matplotlib widget``) in a notebook, inline when ``BGAN_STATIC=1``.
+STATIC_NOTE = "bgan-teach: {why}; showing static figures instead (every slider still works: it redraws a picture)"
+_NOTED: set[str] = set()
 
-    Returns the backend name chosen. Outside a notebook nothing changes (tests use Agg).
+
+def _note(why: str) -> None:
+    """Print the one-line fallback note, once per reason and process."""
+    if why not in _NOTED:
+        _NOTED.add(why)
+        print(STATIC_NOTE.format(why=why))
+
+
+def widget_problem() -> str | None:
+    """Why live ipympl figures cannot be shown in this kernel, or None when they can.
+
+    Detected: ipympl not importable; Google Colab without its custom widget manager (enabled here when
+    possible, ``google.colab.output.enable_custom_widget_manager()``, which ipympl needs there).
+    """
+    try:
+        import ipympl  # noqa: F401
+    except ImportError:
+        return "ipympl is not installed (for live figures: pip install ipympl, then restart the kernel)"
+    if "google.colab" in sys.modules:
+        try:
+            from google.colab import output
+
+            output.enable_custom_widget_manager()
+        except Exception as err:                     # an older Colab: no third-party widgets
+            return f"Colab's custom widget manager is not available ({type(err).__name__})"
+    return None
+
+
+def setup_backend() -> str:
+    """Use ipympl (``%matplotlib widget``) in a notebook, inline when ``BGAN_STATIC=1`` or when live figures
+    cannot be shown (:func:`widget_problem`, or the ``widget`` magic fails): then a one-line note says why.
+
+    Returns the backend chosen (``"widget"`` or ``"inline"``). Outside a notebook nothing changes (tests use Agg).
     """
     if not in_notebook():
         return plt.get_backend()
     from IPython import get_ipython
 
-    mode = "inline" if config.static() else "widget"
+    shell, problem = get_ipython(), None if config.static() else widget_problem()
+    mode = "inline" if config.static() or problem else "widget"
+    if problem:
+        _note(problem)
     try:
-        get_ipython().run_line_magic("matplotlib", mode)
-    except Exception:  # ipympl missing or no frontend: fall back to static figures
+        shell.run_line_magic("matplotlib", mode)
+    except Exception as err:  # ipympl broken or no frontend for it: fall back to static figures
+        if mode == "inline":
+            raise
+        _note(f"live figures failed to start ({type(err).__name__}: {err})")
         mode = "inline"
-        get_ipython().run_line_magic("matplotlib", mode)
+        shell.run_line_magic("matplotlib", mode)
     style.apply()
     return mode
 

@@ -63,4 +63,5 @@ def weight_bars_lab(log_w, num_z: int = 4, key: str = "weight_bars") -> Lab:
     panel = Panel(controls, fig)
     panel.refresh()
     panel.on(slider, show)
+    panel.scrubbed_by(slider)
     return Lab(controls, display, panel.box)

@@ -40,6 +40,7 @@ def fenchel_lab(divergence: str = "kl", key: str = "fenchel") -> Lab:
 
     panel.on(dropdown, new_divergence)
     panel.on(slider, display.update)
+    panel.scrubbed_by(slider)
     panel.refresh()
     return Lab(controls, display, panel.box)
 
@@ -68,6 +69,7 @@ def bound_scrubber(result, key: str = "scrubber") -> Lab:
     show(0)
     panel.refresh()
     panel.on(slider, show)
+    panel.scrubbed_by(slider)
     return Lab(controls, {"density": density, "curve": curve, "views": views}, panel.box)
 
 
@@ -96,4 +98,5 @@ def snis_lab(toy, log_w, ms=(1, 2, 5, 10, 20, 50), batch: int = 64, seed: int = 
     show(start)
     panel.refresh()
     panel.on(slider, show)
+    panel.scrubbed_by(slider)
     return Lab(controls, {"display": display, "runs": runs}, panel.box)

@@ -4,7 +4,8 @@ Every widget callback runs through :meth:`Panel.on` (or the boundary lab's own g
 notebook shows its traceback under the figure instead of vanishing.
 
 With ipympl the figure canvas sits in the box; with static figures (``BGAN_STATIC=1``) the box holds
-an ``Output`` that re-displays the figure after each change.
+an ``Output`` that re-displays the figure after each change. Snapshot sliders register themselves with
+:func:`~bgan_teach.widgets.frames.register_scrubber`, so the offline tour can ship their frames.
 """
 from __future__ import annotations
 
@@ -14,6 +15,7 @@ from typing import Any, Callable
 import ipywidgets as W
 
 from ..plotting.figures import in_notebook, interactive
+from .frames import register_scrubber
 
 __all__ = ["Lab", "Panel", "snapshot_lab"]
 
@@ -37,8 +39,8 @@ class Panel:
     def __init__(self, controls: dict, fig) -> None:
         self.fig, self.log = fig, W.Output()
         self.out = None if interactive() else W.Output()
-        view = fig.canvas if self.out is None else self.out
-        self.box = W.VBox([W.HBox(list(controls.values())), view, self.log])
+        self.view = fig.canvas if self.out is None else self.out           # the widget that shows the figure
+        self.box = W.VBox([W.HBox(list(controls.values())), self.view, self.log])
 
     def refresh(self) -> None:
         if self.out is not None and in_notebook():
@@ -56,6 +58,10 @@ class Panel:
 
         widget.observe(handler, names="value")
 
+    def scrubbed_by(self, slider: W.Widget) -> None:
+        """Register ``slider`` as a slider that redraws this panel's figure (its frames go into the tour)."""
+        register_scrubber(slider, self.fig, self.view)
+
 
 def snapshot_lab(fig, n_snapshots: int, show: Callable[[int], None], display: Any) -> Lab:
     """A "snapshot" slider over ``n_snapshots`` recorded states, starting at the last: ``show(index)`` then refresh."""
@@ -65,4 +71,5 @@ def snapshot_lab(fig, n_snapshots: int, show: Callable[[int], None], display: An
     panel = Panel(controls, fig)
     panel.refresh()
     panel.on(slider, show)
+    panel.scrubbed_by(slider)
     return Lab(controls, display, panel.box)
