@@ -1,4 +1,4 @@
-"""The layering rule, in one line: math → models, data → metrics → training → plotting → widgets.
+"""The layering rule, in one line: math → models, data → metrics → training → plotting → widgets → lessons.
 
 A module may import modules of its own layer or of lower layers, never of a higher one. ``config``,
 ``_checks`` and ``selfcheck`` may be imported anywhere.
@@ -18,6 +18,7 @@ LAYERS = {
     "training": 3,
     "plotting": 4,
     "widgets": 5,
+    "lessons": 6,
 }
 ANYWHERE = {"config", "_checks", "selfcheck", "exercises", "cache", "__init__"}
 MODULES = sorted(p for p in PACKAGE.rglob("*.py") if p.name != "__init__.py" or p.parent != PACKAGE)

@@ -49,7 +49,7 @@ def test_discrete_nan_critic_stops_before_the_update():
     returns the networks exactly as a clean 3-step run leaves them (the failing update was not applied)."""
     grid = ring_grid(8)
     data = grid.sample(500, torch.Generator().manual_seed(0))
-    kw = dict(samples_per_z=3, batch_size=8, noise_dim=4, hidden=8, seed=0, progress=False)
+    kw = dict(samples_per_z=3, batch_size=8, noise_dim=4, hidden=8, seed=0, penalty=0.0, progress=False)
     clean = train_discrete(data, 8, steps=FAIL_AT - 1, critic=_critic(), **kw)
     critic = NaNAfter(_critic(), calls_per_step=2)                          # v_fake and v_real per step
     with pytest.warns(RuntimeWarning, match=f"critic_output became nan at step {FAIL_AT}"):

@@ -26,7 +26,7 @@ import math
 import torch
 
 from .. import weights
-from .._checks import choice, non_negative_float, positive_float, positive_int
+from .._checks import choice, positive_int
 from ..config import make_generator, seeded
 from ..divergences import get
 from ..estimators import (discrete_generator_loss, gumbel_softmax, gumbel_temperature, reinforce_generator_loss,
@@ -36,12 +36,14 @@ from ..metrics.grid import MAX_CELLS, critic_table, exact_js, exact_kl, model_ta
 from ..models.categorical import (CategoricalGenerator, OneHotCritic, categorical_log_prob, check_generator,
                                   one_hot, sample_categorical)
 from .common import Stepper, TrainResult, check_finite, fit
+from .discrete_checks import check_data, check_options, check_target, shape_defaults
 
-__all__ = ["DEFAULTS", "ESTIMATORS", "DiscreteGAN", "train_discrete"]
+__all__ = ["DEFAULTS", "ESTIMATORS", "DiscreteGAN", "train_discrete", "shape_defaults"]
 
-# The defaults, in one place. Tuned on the 32×32 ring (benchmarks/discrete.py): a critic ten times faster
-# than the generator (critic_lr None → 10·lr).
-DEFAULTS = dict(samples_per_z=20, batch_size=64, lr=3e-4, critic_lr=None, penalty=0.0, noise_dim=16, hidden=128,
+# The defaults, in one place; the three ``None`` follow from the data's shape (d positions, K categories) by
+# the rule in :func:`shape_defaults`. One set for every data set we tried (benchmarks/defaults.py): the 32×32
+# ring bar, binarised and 4-level digits (all 10 classes), text, 5 well-separated binary prototypes.
+DEFAULTS = dict(samples_per_z=20, batch_size=64, lr=1e-3, critic_lr=None, penalty=None, noise_dim=16, hidden=None,
                 betas=(0.5, 0.999), gumbel_tau=1.0, gumbel_anneal=0.0, metric_every=10, metric_num_z=2048)
 REINFORCE_GAMMA = 0.95     # EMA of log α̂ for the REINFORCE baseline (the authors' PyTorch code)
 
@@ -95,15 +97,15 @@ class DiscreteGAN(Stepper):
 
     def __init__(self, data, num_categories: int, divergence="gan", estimator: str = "bgan", *, seed: int = 0,
                  generator=None, critic=None, target=None, device: str | torch.device = "cpu", **options):
-        self.data = _check_data(data, num_categories)
+        self.data = check_data(data, num_categories)
         self.k, self.d = int(num_categories), self.data.shape[1]
         self.divergence, self.estimator = get(divergence), choice(estimator, ESTIMATORS, "estimator")
-        self.options = _check_options({**DEFAULTS, **options})
+        self.options = check_options({**DEFAULTS, **options}, self.d, self.k, DEFAULTS)
         if estimator == "reinforce_loo" and self.options["samples_per_z"] < 2:
             raise ValueError("estimator 'reinforce_loo' needs samples_per_z >= 2 (the baseline of each sample "
                              f"is the mean reward of the other M - 1); got samples_per_z={self.options['samples_per_z']}")
         self.seed, self.device = positive_int(seed, "seed", 0), torch.device(device)
-        self.target = _check_target(target, self.d, self.k)
+        self.target = check_target(target, self.d, self.k)
         self._given = [(m, None if m is None else copy.deepcopy(m.state_dict())) for m in (generator, critic)]
         self.name = f"BGAN ({estimator})"
         self.reset()
@@ -235,49 +237,6 @@ def sample_from(generator, n: int, seed: int | torch.Generator = 0) -> torch.Ten
         return sample_categorical(generator(generator.noise(positive_int(n, "n"), rng)), None, rng)
 
 
-def _check_data(data, num_categories) -> torch.Tensor:
-    num_categories = positive_int(num_categories, "num_categories", minimum=2)
-    if not isinstance(data, torch.Tensor):
-        try:
-            data = torch.as_tensor(data)
-        except (TypeError, ValueError, RuntimeError) as err:
-            raise ValueError(f"data must be an integer array (N, d); got {type(data).__name__}") from err
-    if data.dtype.is_floating_point or data.dtype.is_complex or data.dtype == torch.bool:
-        raise ValueError(f"data must hold integer categories (e.g. a LongTensor); got dtype {data.dtype}")
-    if data.ndim != 2 or data.shape[0] < 1 or data.shape[1] < 1:
-        raise ValueError(f"data must have shape (N, d) with N, d >= 1; got {tuple(data.shape)}")
-    if data.min() < 0 or data.max() >= num_categories:
-        raise ValueError(f"data values must lie in [0, num_categories) = [0, {num_categories}); "
-                         f"got min {int(data.min())}, max {int(data.max())}")
-    return data.long()
-
-
-def _check_options(o: dict) -> dict:
-    unknown = set(o) - set(DEFAULTS)
-    if unknown:
-        raise ValueError(f"unknown options {sorted(unknown)}; valid options are {sorted(DEFAULTS)}")
-    for key in ("samples_per_z", "batch_size", "noise_dim", "hidden", "metric_every", "metric_num_z"):
-        o[key] = positive_int(o[key], key)
-    o["lr"], o["gumbel_tau"] = positive_float(o["lr"], "lr"), positive_float(o["gumbel_tau"], "gumbel_tau")
-    o["critic_lr"] = positive_float(10 * o["lr"] if o["critic_lr"] is None else o["critic_lr"], "critic_lr")
-    o["penalty"], o["betas"] = non_negative_float(o["penalty"], "penalty"), tuple(o["betas"])
-    o["gumbel_anneal"] = non_negative_float(o["gumbel_anneal"], "gumbel_anneal")
-    return o
-
-
-def _check_target(target, d: int, k: int) -> torch.Tensor | None:
-    if target is None:
-        return None
-    if k**d > MAX_CELLS:
-        raise ValueError(f"target tables need K^d <= {MAX_CELLS} cells; got K^d = {k}^{d}")
-    target = torch.as_tensor(target, dtype=torch.float64)
-    if target.shape != (k,) * d:
-        raise ValueError(f"target must be a probability table of shape {(k,) * d}; got {tuple(target.shape)}")
-    if (target < 0).any() or abs(float(target.sum()) - 1) > 1e-6:
-        raise ValueError("target must be non-negative and sum to 1")
-    return target
-
-
 def train_discrete(data, num_categories: int, divergence="gan", estimator: str = "bgan",
                    samples_per_z: int = DEFAULTS["samples_per_z"], steps: int = 2000,
                    batch_size: int = DEFAULTS["batch_size"], lr: float = DEFAULTS["lr"], seed: int = 0,
@@ -288,7 +247,8 @@ def train_discrete(data, num_categories: int, divergence="gan", estimator: str =
 
     ``divergence``: a name in :data:`bgan_teach.DIVERGENCES` or a ``Divergence``. ``estimator``: a key of
     :data:`ESTIMATORS`. ``samples_per_z`` = M (M = 1 is allowed, to show it gives no signal). ``lr`` and
-    ``critic_lr`` (default 10·lr): Adam rates; other ``options`` (``penalty``, ``noise_dim``, ``hidden``,
+    ``critic_lr``: Adam rates; ``critic_lr``, ``penalty`` and ``hidden`` default from the data's shape
+    (:func:`shape_defaults`: 3·lr, 0.2/K, a width from d·K); other ``options`` (``penalty``, ``noise_dim``, ``hidden``,
     ``betas``, ``gumbel_tau``, ``gumbel_anneal``, ``metric_every``, ``metric_num_z``) default to :data:`DEFAULTS`.
     ``generator`` / ``critic``: your own modules (protocol in :mod:`bgan_teach.models.categorical`),
     otherwise MLPs built under ``seed``. ``target``: exact table (K,)*d; then the history gets exact ``js`` /
