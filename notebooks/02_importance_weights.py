@@ -238,8 +238,8 @@ print(f"beta at the end: {last['beta']:.3f}   (exactly 1 for the optimal critic)
 print(f"ESS/N at the end: {last['ess']:.3f}   (optimal critic: 1/(1 + chi2) = {1 / (1 + chi2):.3f})")
 
 # %% [markdown]
-# **What we saw** (full mode, 1500 steps, seed 0): the total-variation distance from $\tilde p$ to $p$ fell from 0.488
-# (step 0, $\tilde p = q$) to 0.016, $\beta$ ended at 1.002 and ESS/N at 0.338, against 0.336 for the optimal critic.
+# **What we saw** (full mode, 1500 steps, seed 0): the total-variation distance from $\tilde p$ to $p$ fell from 0.507
+# (step 0, $\tilde p = q$) to 0.014, $\beta$ ended at 0.996 and ESS/N at 0.338, against 0.336 for the optimal critic.
 # After 100 steps (fast mode) the critic is still on its way: $\tilde p$ is visibly between $q$ and $p$.
 #
 # ## 4. Self-normalisation: per noise vector $z$, or over the whole batch?
@@ -315,9 +315,11 @@ print(f"weight the left z needs   : h alpha / beta = {float(toy.h[0] * trade['al
 
 # %% [markdown]
 # *Figure: one colour per noise value $z$. Dashed: the conditional $g(x\mid z)$; solid: its per-$z$ target
-# $\tilde p(x\mid z)\propto w\,g$ with the optimal critic. What to see: each solid curve stays inside its own dashed bump
-# and only leans toward the data (the left bump toward the data peak near $x = 7$, the right one toward $x = 17$); the
-# middle one, sitting between the data bumps, is split in two. None of them moves mass to another bump.*
+# $\tilde p(x\mid z)\propto w\,g$ with the optimal critic. What to see: each solid curve is its dashed bump reweighted,
+# so it can only put mass where its own $g(\cdot\mid z)$ has some. The left one moves onto the data peak near $x = 7$,
+# the right one onto the peak near $x = 17$, and the middle one, which sits between the data bumps, splits: most of it
+# goes to its tail facing the larger data bump (peak at $x = 8$), a little to $x = 15$. And each solid curve still
+# carries exactly $h(z) = 1/3$ of the mass, whatever the data would need.*
 
 # %%
 targets = conditional_targets(toy, log_w_star)      # p~(x|z), (Z, K)
@@ -360,7 +362,8 @@ print(f"  global weights: ESS       {ess_trade['global'] * n:6.1f}  ({ess_trade[
 # histogram (green) against its exact target $\sum_z h(z)\tilde p(x\mid z)$ (blue bars); right: the globally weighted
 # histogram against $p$. What to see: each estimate converges to its **own** target as $M$ grows, and the two targets
 # differ (compare the left bumps' heights). At $M=1$ every per-$z$ weight is exactly 1, so the left estimate is just a
-# histogram of $Q$; the ESS readouts show the per-$z$ weights staying more even at every $M$.*
+# histogram of $Q$. The ESS readouts are out of different totals: divide them. At $M = 10$, per-$z$ weights keep
+# 4.69 of 10 samples per $z$ (0.47), global weights 217.5 of 640 (0.34).*
 
 # %%
 snis = snis_lab(toy, log_w_star, ms=M_VALUES, batch=B, seed=SEED, per_z_target=trade["per_z"])
@@ -377,8 +380,9 @@ snis.box
 # \mathbb{E}[\nabla \log g] = 0$ carries **no signal**. The authors use $M = 10$-$20$.
 #
 # *Figure (log-log axes): the measured bias for each $M$ (dots) and a $c/M$ guide (dashed grey, slope −1, fitted to
-# $M > 1$). What to see: from $M = 5$ on the dots follow the guide, the bias shrinking tenfold when $M$ grows tenfold;
-# $M = 1$ and 2 lie below the guide's line because the bias cannot exceed what a plain histogram of $Q$ is off by.*
+# $M > 1$). What to see: from $M = 2$ on the dots follow the guide, the bias shrinking tenfold when $M$ grows tenfold;
+# $M = 1$ lies below the guide's line: there the estimate ignores the critic, and its "bias" is simply how far $q$ is
+# from the target.*
 
 # %%
 bias = snis_bias(toy, log_w_star, ms=(1, 2, 5, 20, 100), batch=BIAS_BATCH, seed=SEED)
@@ -393,7 +397,7 @@ one = snis.display["runs"][1]["per_z"]
 print("M = 1: every self-normalised weight is exactly 1:", bool(torch.equal(one, torch.ones_like(one))))
 
 # %% [markdown]
-# **What we saw** (full mode, 20 000 noise vectors, seed 0): bias 0.456, 0.306, 0.134, 0.031, 0.007 for
+# **What we saw** (full mode, 20 000 noise vectors, seed 0): bias 0.456, 0.306, 0.133, 0.032, 0.007 for
 # $M$ = 1, 2, 5, 20, 100; $M\times$bias stays between 0.6 and 0.7 from $M = 5$ on, so the bias falls like $1/M$ there. At
 # $M = 100$ part of what is left is the Monte Carlo floor of the measurement itself, about $\sqrt{K/(M\cdot B)} = 0.0035$.
 # Fast mode averages only 2 000 noise vectors, so its small-bias values sit on a higher floor. At $M = 1$ the "bias" is

@@ -24,9 +24,10 @@ import numpy as np
 
 from .._checks import as_tensor, in_interval, positive_int, same_shape
 from ..divergences import DIVERGENCES, get
+from ..plotting import style
 from ..widgets.quiz import ConceptCheck, concept_check
 
-__all__ = ["bound_variance", "variance_rows", "variance_table", "QUESTIONS", "ask"]
+__all__ = ["bound_variance", "variance_rows", "variance_table", "plot_bound_noise", "QUESTIONS", "ask"]
 
 
 def bound_variance(divergence, p, q, v=None) -> dict[str, float]:
@@ -82,6 +83,26 @@ def variance_table(rows: list[dict]) -> str:
                 f"| {r['sd_predicted']:.4f} |")
         lines.append(line + (f" {r['sd_measured']:.4f} |" if measured else ""))
     return "\n".join(lines)
+
+
+def plot_bound_noise(ax, rows: list[dict], batch_size: int):
+    """Predicted standard deviation of one batch estimate per divergence (bars, each labelled with its value),
+    measured ones as grey dots; ``rows`` from :func:`variance_rows`, noisiest on top."""
+    from matplotlib.patches import Patch
+
+    rows = sorted(rows, key=lambda r: r["total"])
+    y, sd = np.arange(len(rows)), [r["sd_predicted"] for r in rows]
+    ax.barh(y, sd, color=[style.divergence_color(r["divergence"]) for r in rows], alpha=0.8)
+    for yi, value in zip(y, sd):
+        ax.text(value + 0.035 * max(sd), yi, f"{value:.3f}", va="center", ha="left", fontsize=style.FONT["text"])
+    handles = [Patch(color="0.6", label=r"predicted $\sqrt{(\mathrm{Var}_P[T^*] + \mathrm{Var}_Q[f^*(T^*)])/B}$")]
+    if all("sd_measured" in r for r in rows):
+        handles += ax.plot([r["sd_measured"] for r in rows], y, "o", color=style.REFERENCE, ms=6,
+                           label="measured (trained critic, last 20 % of steps)")
+    ax.set_yticks(y, [get(r["divergence"]).title for r in rows])
+    ax.set(xlabel=f"standard deviation of one batch estimate (B = {batch_size})", xlim=(0, 1.15 * max(sd)))
+    style.legend(ax, "below", handles=handles, ncol=1)
+    return ax
 
 
 # --- concept checks ---------------------------------------------------------------------------------------
