@@ -215,7 +215,8 @@ print("log weight (finite)   :", pearson.log_weight(t))
 # the critic's **estimate of $p$**; $\beta$ makes it a distribution. We train a table critic from samples (as in notebook
 # 01) and keep its outputs every few steps. The readout **ESS/N** $=\beta^2/\mathbb{E}_Q[w^2]$ is the ESS per drawn
 # sample for the whole population: the fraction of model samples that effectively count after reweighting. At the optimum
-# it is $1/(1+\chi^2(P\|Q))$, far below 1 when $P$ and $Q$ differ a lot.
+# it is $1/(1+\chi^2(P\|Q))$, far below 1 when $P$ and $Q$ differ a lot. How far $\tilde p$ is from $p$ we measure by
+# the **total-variation distance** $\mathrm{TV}(a, b) = \frac12\sum_x |a(x) - b(x)|$ (0 when equal, 1 when disjoint).
 #
 # *Figure (interactive): scrub the snapshot slider. Left: the green $\tilde p$ against the blue $p$ and orange $q$, with
 # $\beta$ and ESS/N; right: the bound curve, with a red marker at the snapshot. What to see: at step 0 the critic outputs

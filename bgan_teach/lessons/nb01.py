@@ -33,9 +33,10 @@ __all__ = ["bound_variance", "variance_rows", "variance_table", "plot_bound_nois
 def bound_variance(divergence, p, q, v=None) -> dict[str, float]:
     r"""Per-sample variances of the two terms of the batch bound at critic output ``v`` (K,), exact sums.
 
-    $\mathrm{Var}_P[T] = \sum_x p\,(T - \mathbb E_P T)^2$ with $T = g_f(v)$, and
+    $\mathrm{Var}_P[T] = \sum_x p\,(T - \mathbb E_P T)^2$ with $T = g_f(V)$, and
     $\mathrm{Var}_Q[f^*(T)] = \sum_x q\,(f^*(T) - \mathbb E_Q f^*(T))^2$ (`docs/math.md` §2.4).
-    ``v`` defaults to the optimal critic $v^*$ (:meth:`Divergence.optimal_logit`), where $T = T^* = f'(p/q)$.
+    ``v`` (the outputs $V$) defaults to the optimal critic $V^*$ (:meth:`Divergence.optimal_logit`), where
+    $T = T^* = f'(p/q)$.
     Returns ``var_p``, ``var_q`` and ``total`` = their sum: the variance of $\hat{\mathcal B}$ is ``total / B``.
     """
     div = get(divergence)

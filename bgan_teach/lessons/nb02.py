@@ -114,12 +114,13 @@ QUESTIONS: dict[str, dict] = {
                  "computed as written?",
         options=["17", "$+\\infty$, because $\\sigma(17)$ rounds to exactly 1 in float32", "0", "NaN"],
         answer=1,
-        explanation="$1 - \\sigma(17)$ is about $4\\times 10^{-8}$, below float32's resolution next to 1, so "
-                    "$\\sigma(17) = 1.0$ and $\\log(1 - 1) = -\\infty$. The log weight is the logit itself, "
-                    "$\\log w = V$: use it directly.",
+        explanation="$\\sigma(17) = 1/(1 + e^{-17})$, and $e^{-17} \\approx 4\\times 10^{-8}$ is less than half the "
+                    "float32 spacing above 1 ($1.2\\times 10^{-7}$), so $1 + e^{-17}$ rounds to 1, $\\sigma(17)$ comes out "
+                    "exactly 1.0 and $\\log(1 - 1) = -\\infty$. The log weight is the logit itself, $\\log w = V$: use "
+                    "it directly.",
         why={0: "Mathematically yes, but not through the sigmoid in float32.",
              2: "The two logs do not cancel: one of them is infinite.",
-             3: "$\\log\\sigma(17) \\approx 0$ is finite; only the second term overflows."}),
+             3: "$\\log\\sigma(17) \\approx 0$ is finite; only the second term is infinite."}),
     "ess_meaning": dict(
         question="With $M\\cdot B = 1280$ samples, per-z weights give a total ESS of about 570 and global weights "
                  "about 420. What does that mean?",
