@@ -53,3 +53,33 @@ def test_mathjax_is_copied_beside_the_pages(tmp_path):
     assert (tmp_path / "mathjax" / "config" / f"{config}.js").is_file()
     page = HTMLExporter(template_name="lab", **settings).from_notebook_node(nbformat.v4.new_notebook())[0]
     assert 'src="mathjax/MathJax.js?config=' in page and "libs/mathjax" not in page
+
+
+TINY = ["from bgan_teach.plotting import setup_backend, figure\nsetup_backend()",
+        "from bgan_teach.widgets.panel import snapshot_lab\n"
+        "fig, ax = figure('tiny', figsize=(3, 2), dpi=96, layout=None)\n"
+        "(line,) = ax.plot([0, 1], [0, 0], lw=6)\nax.set(ylim=(-0.5, 9.5))\n"
+        "def show(i):\n    line.set_ydata([i, i])\n    fig.canvas.draw_idle()\n"
+        "show(9)\nlab = snapshot_lab(fig, 10, show, line)\nlab.box"]
+
+
+def test_a_notebooks_snapshot_slider_is_live_in_its_page(tmp_path, monkeypatch):
+    """Check that the tour runs a notebook, renders its snapshot slider's frames in the kernel and ships them live."""
+    import json
+    import re
+
+    for name in ("BGAN_STATIC", "MPLBACKEND"):
+        monkeypatch.delenv(name, raising=False)
+    nb = nbformat.v4.new_notebook(cells=[nbformat.v4.new_markdown_cell("# Tiny"),
+                                         *[nbformat.v4.new_code_cell(c) for c in TINY]])
+    path = tmp_path / "09_tiny.ipynb"
+    nbformat.write(nb, path)
+    rows = tour.build([path], tmp_path / "tour", fast=True, timeout=120, frames=4)
+    assert rows[0]["error"] is None and rows[0]["sliders"] == 1
+    page = (tmp_path / "tour" / "09_tiny.html").read_text(encoding="utf-8")
+    blob = json.loads(re.search(r"<script[^>]*id=.sw-frames-[0-9a-f]+.[^>]*>(.*?)</script>", page, re.S).group(1))
+    assert blob["labels"] == ["0", "3", "6", "9"] and len(set(blob["images"])) == 4      # four different pictures
+    assert re.search(f"id=.sw-view-{blob['view']}.", page)                          # the figure it swaps
+    assert not list((tmp_path / "tour").glob(".*.frames.json"))                       # the helper file is removed
+    timings = json.loads((tmp_path / "tour" / "timings.json").read_text())
+    assert timings["notebooks"]["09_tiny.ipynb"]["sliders"] == 1 and timings["bytes"] == rows[0]["bytes"]

@@ -22,6 +22,7 @@ import sys
 import time
 from pathlib import Path
 
+import jinja2
 import nbformat
 from nbclient import NotebookClient
 from nbclient.exceptions import CellExecutionError
@@ -132,9 +133,20 @@ def mathjax_settings(out: Path) -> dict:
     return {"mathjax_url": "mathjax/MathJax.js?config=TeX-AMS-MML_HTMLorMML-full,Safe"}
 
 
+# The lab template loads require.js from a CDN in every page; the tour's pages need no JavaScript library.
+NO_REQUIRE = jinja2.DictLoader({"tour.html.j2": "{%- extends 'index.html.j2' -%}\n"
+                                "{% block html_head_js_requirejs %}{% endblock html_head_js_requirejs %}"})
+
+
+def exporter(out: Path) -> HTMLExporter:
+    """nbconvert's lab template with MathJax from beside the pages and without require.js: no request leaves the disk."""
+    return HTMLExporter(template_name="lab", extra_loaders=[NO_REQUIRE], template_file="tour.html.j2",
+                        **mathjax_settings(out))
+
+
 def build(paths: list[Path], out: Path, fast: bool, timeout: int, frames: int = 40) -> list[dict]:
     out.mkdir(parents=True, exist_ok=True)
-    exporter = HTMLExporter(template_name="lab", **mathjax_settings(out))
+    exporter_ = exporter(out)
     rows, start = [], time.perf_counter()
     for path in paths:
         print(f"tour: running {path.name} ...", flush=True)
@@ -143,7 +155,7 @@ def build(paths: list[Path], out: Path, fast: bool, timeout: int, frames: int = 
         live = read_frames(frames_file)
         static_widgets.freeze(nb, live)
         page = path.with_suffix(".html").name
-        text = exporter.from_notebook_node(nb)[0]
+        text = exporter_.from_notebook_node(nb)[0]
         (out / page).write_text(text, encoding="utf-8")
         rows.append({"name": path.name, "title": title_of(nb, path.stem), "page": page, "seconds": seconds,
                      "error": error, "sliders": len(live), "bytes": len(text.encode("utf-8"))})

@@ -68,8 +68,7 @@ def bound_scrubber(result, key: str = "scrubber") -> Lab:
 
     show(0)
     panel.refresh()
-    panel.on(slider, show)
-    panel.scrubbed_by(slider)
+    panel.on_snapshots(slider, show)
     return Lab(controls, {"density": density, "curve": curve, "views": views}, panel.box)
 
 

@@ -29,6 +29,7 @@ from ..plotting import style
 from ..plotting.boundary import BoundaryDisplay, shared_colorbar
 from ..plotting.figures import figure, in_notebook, interactive, setup_backend
 from ..training.continuous import ContinuousGAN
+from .framecache import FrameCache, nearest_first
 from .frames import register_scrubber
 from .lab_parts import (EXTENT, LEGEND, TRAILS_LEGEND, custom_key, loss_equation, make_controls, outside_share,
                         side_title, twin_sides, view_extent)
@@ -70,6 +71,7 @@ class BoundaryLab:
                                       list(TARGETS) + list(self.custom), trails)
         self.fig, self.displays = self._figure(figure_key)
         self.display = self.displays[0]
+        self.frames, self._serial = FrameCache(self.fig, self._draw_frame), 0   # instant history moves
         self.readout, self.equation, self.output = widgets.HTML(), widgets.HTMLMath(), widgets.Output()
         self._wire()
         self._new_gan()
@@ -158,6 +160,7 @@ class BoundaryLab:
             display.set_extent(view_extent(self.target))                 # the view follows the target
             display.real_.set_offsets(self.target.sample(256, self.seed + 1).numpy())
         self.stopped = [None] * len(self.gans)
+        self.frames.forget()
         self._record()
 
     def _set_loss(self, change) -> None:
@@ -165,6 +168,7 @@ class BoundaryLab:
             if side.get("generator_loss") is None:                      # a run with its own loss keeps it
                 gan.set_generator_loss(change["new"])                   # validated by the trainer
                 gan.snapshots[-1].extras.update(display.view.state(gan))   # arrows of the new loss
+        self.frames.forget()
         self._sync_history()
 
     def _advance(self, action: str) -> None:
@@ -182,7 +186,7 @@ class BoundaryLab:
         if self.target.modes is not None:
             state["modes"] = (modes_covered(state["x_fake"], self.target), len(self.target.modes),
                               high_quality_fraction(state["x_fake"], self.target))
-        state["row"] = gan.history.last()
+        state["row"], state["serial"] = gan.history.last(), self._serial      # serial: names the frame
         return state
 
     def _record(self, stopped: list | None = None) -> None:
@@ -190,6 +194,7 @@ class BoundaryLab:
             gan.snapshot(lambda g, d=display: self._views(g, d))
             if len(gan.snapshots) > MAX_SNAPSHOTS:        # keep the first, thin the rest by half
                 gan.snapshots[1:-1] = gan.snapshots[2:-1:2]
+        self._serial += 1
         self.stopped = stopped or [None] * len(self.gans)
         self._sync_history()
 
@@ -204,15 +209,28 @@ class BoundaryLab:
 
     def show(self, index: int) -> None:
         """Draw snapshot ``index`` of every run (mutates artists only) and refresh the readouts."""
-        trails = self.controls["trails"].value
-        for gan, display in zip(self.gans, self.displays):
-            display.update(gan.snapshots[index].extras, draw=False)
-            display.update_trails(trail_paths(gan.snapshots, index, length=self.trail_length) if trails else None)
         self.readout.value = self._readout_html(index)
         self.equation.value = loss_equation([g.generator_loss for g in self.gans] if len(self.gans) > 1
                                             else self.gan.generator_loss, self.gan.divergence.name)
-        self.fig.canvas.draw_idle()
+        self.frames.show(self._frame_key(index))       # a frame already sent (or rendered ahead): no redraw
         self._refresh()
+        if index == len(self.gan.snapshots) - 1:       # after training: render the history ahead, nearest first
+            self.frames.prefetch([self._frame_key(i) for i in nearest_first(index, 0, index)])
+
+    def _frame_key(self, index: int) -> tuple:
+        """What the picture of frame ``index`` depends on: its snapshots (by serial) and the trails drawn."""
+        serials = tuple(g.snapshots[index].extras["serial"] for g in self.gans)
+        first = max(0, index - self.trail_length + 1)
+        trails = (self.gan.snapshots[first].extras["serial"], index - first) if self.controls["trails"].value else None
+        return index, serials, trails
+
+    def _draw_frame(self, key: tuple) -> None:
+        """Mutate every run's artists to frame ``key`` (see :meth:`_frame_key`), then ask for a redraw."""
+        index, _, trails = key
+        for gan, display in zip(self.gans, self.displays):
+            display.update(gan.snapshots[index].extras, draw=False)
+            display.update_trails(trail_paths(gan.snapshots, index, length=self.trail_length) if trails else None)
+        self.fig.canvas.draw_idle()
 
     # --- readouts -----------------------------------------------------------------------------
     def _readout_html(self, index: int) -> str:

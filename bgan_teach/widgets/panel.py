@@ -15,6 +15,7 @@ from typing import Any, Callable
 import ipywidgets as W
 
 from ..plotting.figures import in_notebook, interactive
+from .framecache import FrameCache, nearest_first
 from .frames import register_scrubber
 
 __all__ = ["Lab", "Panel", "snapshot_lab"]
@@ -58,6 +59,16 @@ class Panel:
 
         widget.observe(handler, names="value")
 
+    def on_snapshots(self, slider: W.IntSlider, show: Callable[[int], None]) -> FrameCache:
+        """``on(slider, show)`` for a slider over recorded snapshots, through a :class:`FrameCache`: a frame seen
+        (or rendered ahead in idle time) is sent without a redraw. ``show`` must already show ``slider.value``."""
+        cache = FrameCache(self.fig, show)
+        cache.current = slider.value
+        self.on(slider, cache.show)
+        self.scrubbed_by(slider)
+        cache.prefetch(nearest_first(slider.value, slider.min, slider.max))
+        return cache
+
     def scrubbed_by(self, slider: W.Widget) -> None:
         """Register ``slider`` as a slider that redraws this panel's figure (its frames go into the tour)."""
         register_scrubber(slider, self.fig, self.view)
@@ -70,6 +81,5 @@ def snapshot_lab(fig, n_snapshots: int, show: Callable[[int], None], display: An
     controls = {"snapshot": slider}
     panel = Panel(controls, fig)
     panel.refresh()
-    panel.on(slider, show)
-    panel.scrubbed_by(slider)
+    panel.frames = panel.on_snapshots(slider, show)
     return Lab(controls, display, panel.box)
