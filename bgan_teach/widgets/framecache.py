@@ -154,8 +154,10 @@ class FrameCache:
         self._schedule(IDLE_S)
 
     def _schedule(self, delay: float) -> None:
+        if self._timer is not None or not self._pending or not self._speaks_webagg():
+            return                                         # inline / Agg figures: nothing to send ahead
         loop = _kernel_loop()
-        if loop is None or self._timer is not None or not self._pending:
+        if loop is None:
             return
         self._count = _execution_count()
         self._timer = loop.call_later(delay, self._step)
