@@ -131,8 +131,8 @@ def test_bound_curves_and_marker():
     fig, displays = plot_bound_results(results, ncols=2)
     assert len(displays) == 3 and not fig.axes[3].get_visible()
     curve = displays[0]
-    np.testing.assert_allclose(curve.ax.lines[2].get_ydata(), results[0].history["exact_bound"])
-    assert curve.ax.lines[3].get_ydata()[0] == pytest.approx(results[0].exact)
+    np.testing.assert_allclose(curve.ax.lines[1].get_ydata(), results[0].history["exact_bound"])
+    assert curve.ax.lines[2].get_ydata()[0] == pytest.approx(results[0].exact)
     curve.update(10)
     assert list(curve.marker.get_xdata()) == [10, 10] and curve.marker.get_alpha() == 1.0
     assert isinstance(BoundCurveDisplay(results[1]).marker, type(curve.marker))
@@ -158,7 +158,12 @@ def test_running_mean_and_results_table():
     bound = results[0].history["bound"]
     window = 2                                                        # 50 // 25
     c = np.concatenate([[0.0], np.cumsum(bound)])
-    np.testing.assert_allclose(curve.ax.lines[1].get_ydata(), (c[window:] - c[:-window]) / window)
+    mean = (c[window:] - c[:-window]) / window
+    np.testing.assert_allclose(curve.ax.lines[0].get_ydata(), mean)
+    c2 = np.concatenate([[0.0], np.cumsum(bound ** 2)])
+    sd = np.sqrt(np.maximum((c2[window:] - c2[:-window]) / window - mean ** 2, 0))
+    band = curve.ax.collections[0].get_paths()[0].vertices[:, 1]                # the ±1 sd band's outline
+    assert band.max() == pytest.approx((mean + sd).max()) and band.min() == pytest.approx((mean - sd).min())
     table = results_table(results).splitlines()
     assert len(table) == 4 and table[2].startswith("| GAN") and table[3].startswith("| Kullback")
     assert f"{results[1].exact:.4f}" in table[3] and f"{results[1].final_bound:.4f}" in table[3]

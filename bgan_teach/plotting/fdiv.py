@@ -135,22 +135,26 @@ class DensityDisplay:
 
 
 class BoundCurveDisplay:
-    """Batch estimate (faint, and its running mean), the critic's exact-expectation bound, ``exact`` (dashed)."""
+    """Batch estimate (running mean with a ±1 sd band), the critic's exact-expectation bound, ``exact`` (dashed)."""
 
     def __init__(self, result, ax=None, legend: bool = True, key: str = "bound_curve") -> None:
         if ax is None:
             _, ax = figure(key, figsize=(6, 3.2))
         self.ax, h = ax, result.history
         window = max(1, len(h) // 25)
-        smooth = np.convolve(h["bound"], np.ones(window) / window, mode="valid")     # running mean
-        ax.plot(h["step"], h["bound"], color="0.75", lw=0.5, alpha=0.5)
-        ax.plot(h["step"][window - 1:], smooth, color="0.35", lw=1, label=f"batch estimate ({window}-step mean)")
+        kernel = np.ones(window) / window
+        smooth = np.convolve(h["bound"], kernel, mode="valid")                      # running mean
+        spread = np.sqrt(np.maximum(np.convolve(h["bound"] ** 2, kernel, mode="valid") - smooth**2, 0))  # running sd
+        steps = h["step"][window - 1:]
+        ax.fill_between(steps, smooth - spread, smooth + spread, color="0.85", lw=0,
+                        label="batch estimates: ±1 sd" if window > 1 else None)
+        ax.plot(steps, smooth, color="0.35", lw=1, label=f"batch estimate ({window}-step mean)")
         ax.plot(h["step"], h["exact_bound"], color=style.divergence_color(result.divergence), lw=2,
                 label="critic's bound (exact $\\mathbb{E}$)")
         style.reference_line(ax, result.exact, "$D_f(P\\|Q)$ exact", index=1)
         self.marker = ax.axvline(0, color="tab:red", lw=1, alpha=0.0)
-        lo = min(np.nanpercentile(h["exact_bound"], 3), np.nanpercentile(smooth, 3))
-        hi = max(result.exact, np.nanmax(smooth))
+        lo = min(np.nanpercentile(h["exact_bound"], 3), np.nanpercentile(smooth - spread, 3))
+        hi = max(result.exact, np.nanmax(smooth + spread))
         pad = 0.1 * abs(hi - lo) + 1e-3
         critic = result.config.get("critic", "table")
         title = get(result.divergence).title + ("" if critic == "table" else f" · {critic} critic")
