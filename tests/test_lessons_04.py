@@ -115,14 +115,16 @@ def test_critic_log_weights_refuses_a_non_gan_run():
 
 
 def test_plot_bound_and_scores_draws_every_run_on_three_panels():
-    """Check one line per run in each of the three panels and the reference levels -log 4, 10 classes and 0.8."""
+    """Check one line per run in each of the three panels, the levels -log 4, 10 classes and 0.8, one figure legend."""
     curves = {name: {"step": np.array([0, 10]), "bound": np.array([-1.38, b]), "classes_covered": np.array([8, 10]),
                      "confidence": np.array([0.6, 0.8])} for name, b in (("plain", -0.4), ("cured", -1.2))}
     fig, axes = figure("test-bound", ncols=3, figsize=(9.8, 3.6))
     out = nb04.plot_bound_and_scores(axes, curves)
     for ax, level in zip(out, (-math.log(4), 10, 0.8)):
-        assert [line.get_label() for line in ax.get_lines()][:2] == ["plain", "cured"]
+        assert [line.get_label() for line in ax.get_lines()][:2] == ["plain run", "cured run"]
         assert any(np.allclose(line.get_ydata(), level) for line in ax.get_lines()[2:])
+        assert ax.get_legend() is None
+    assert len(fig.legends) == 1 and len(fig.legends[0].get_texts()) == 5
 
 
 def test_real_digits_are_the_yardstick():
@@ -141,3 +143,50 @@ def test_a_runs_snapshot_equals_a_shorter_run():
     short = train_digits(2, steps=6, snapshot_every=6, **kw).extras()
     at6 = next(v for v in long if v["step"] == 6)
     assert np.array_equal(at6["samples"], short[-1]["samples"]) and at6["confidence"] == short[-1]["confidence"]
+
+
+def test_js_and_gan_runs_are_the_same_run():
+    """Check that JS and GAN give identical generator updates and samples, their critic losses differing by log 4."""
+    kw = dict(setup="cured", steps=8, seed=0, snapshot_every=8, score_samples=50, progress=False, hidden=16,
+              noise_dim=4, samples_per_z=4, batch_size=8)
+    gan, js = train_digits(2, divergence="gan", **kw), train_digits(2, divergence="js", **kw)
+    assert np.array_equal(np.asarray(gan.history["loss_g"]), np.asarray(js.history["loss_g"]))
+    np.testing.assert_allclose(np.asarray(gan.history["loss_d"]) - np.asarray(js.history["loss_d"]), math.log(4),
+                               rtol=0, atol=1e-5)
+    assert np.array_equal(gan.extras()[-1]["samples"], js.extras()[-1]["samples"])
+
+
+def test_gan_bound_is_the_softplus_formula():
+    """Check gan_bound against E_P[-softplus(-V)] - E_Q[softplus(V)] written out, and -log 4 for a critic V = 0."""
+    critic = OneHotCritic(64, 2, hidden=8)
+    samples = torch.randint(0, 2, (30, 64), generator=torch.Generator().manual_seed(1))
+    with torch.no_grad():
+        v_real, v_fake = critic(one_hot(digit_data(2), 2)), critic(one_hot(samples, 2))
+    expected = float(-torch.nn.functional.softplus(-v_real).mean() - torch.nn.functional.softplus(v_fake).mean())
+    assert nb04.gan_bound(critic, samples, 2) == pytest.approx(expected, rel=1e-6)
+    zero = lambda x: torch.zeros(x.shape[0])          # noqa: E731  a critic that says V = 0 everywhere
+    assert nb04.gan_bound(zero, samples, 2) == pytest.approx(-math.log(4))
+
+
+def test_a_fresh_critic_learns_against_a_frozen_generator():
+    """Check that a new critic's bound rises above -log 4 on noise-like samples while the generator stays as it was."""
+    torch.manual_seed(0)
+    generator = CategoricalGenerator(64, 2, noise_dim=4, hidden=8)
+    before = [p.detach().clone() for p in generator.parameters()]
+    bounds = nb04.fresh_critic_bounds(generator, checkpoints=(40, 0), hidden=16, critic_lr=1e-2, num_samples=200)
+    assert list(bounds) == [0, 40]
+    assert bounds[0] == pytest.approx(-math.log(4), abs=0.05) and bounds[40] > bounds[0] + 0.2
+    assert all(torch.equal(a, b) for a, b in zip(before, generator.parameters()))
+    with pytest.raises(ValueError, match="checkpoints"):
+        nb04.fresh_critic_bounds(generator, checkpoints=())
+
+
+def test_the_notebooks_cured_setup_is_the_trainers_default_on_binarised_digits():
+    """Check that train_digits' cured setup with notebook 04's networks makes the same updates as train_discrete's defaults."""
+    from bgan_teach.training import train_discrete
+
+    small = dict(hidden=128, noise_dim=16, batch_size=64, betas=(0.5, 0.999), critic_lr=3e-3)   # notebook 04's SMALL
+    ours = train_digits(2, setup="cured", steps=6, snapshot_every=6, progress=False, score_samples=50, **small)
+    default = train_discrete(digit_data(2), 2, steps=6, progress=False)
+    assert np.array_equal(np.asarray(ours.history["loss_g"]), np.asarray(default.history["loss_g"]))
+    assert np.array_equal(np.asarray(ours.history["loss_d"]), np.asarray(default.history["loss_d"]))

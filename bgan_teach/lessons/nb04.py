@@ -7,24 +7,30 @@ r"""Notebook 04 (discrete BGAN on real digits): the small pieces its lesson need
   estimator in the visual standard's method colours;
 - :func:`plot_bound_and_scores`: the critic's bound estimate next to the classifier's scores over training,
   the picture behind "a lower bound estimate is not a better model";
+- :func:`fresh_critic_bounds` and :func:`plot_fresh_critic`: one frozen generator judged by a new critic trained
+  against it for more and more steps: the bound estimate is as much about the critic as about the generator;
 - :data:`QUESTIONS` and :func:`ask`: the notebook's concept checks (tested in ``tests/test_lessons_04.py``).
 """
 from __future__ import annotations
 
+import copy
 import math
 
 import numpy as np
 import torch
 from matplotlib.ticker import NullLocator
 
-from .._checks import positive_int
+from .._checks import integer, non_negative_float, positive_float, positive_int
 from ..config import make_generator
+from ..divergences import get
+from ..metrics.digits import digit_data
 from ..models.categorical import categorical_log_prob, one_hot, sample_categorical
+from ..training.discrete import DiscreteGAN, sample_from
 from ..plotting import style
 from ..widgets.quiz import ConceptCheck, concept_check
 
-__all__ = ["critic_log_weights", "study_value", "study_label", "STUDY_METRICS", "plot_estimator_study",
-           "plot_bound_and_scores", "QUESTIONS", "ask"]
+__all__ = ["critic_log_weights", "study_value", "study_label", "STUDY_ORDER", "STUDY_METRICS", "plot_estimator_study",
+           "plot_bound_and_scores", "gan_bound", "fresh_critic_bounds", "plot_fresh_critic", "QUESTIONS", "ask"]
 
 
 @torch.no_grad()
@@ -78,6 +84,8 @@ def study_label(estimator: str, tau: float = math.nan) -> tuple[str, dict]:
     return label, style.method_style(name)
 
 
+STUDY_ORDER = ("bgan", "bgan_global", "reinforce", "reinforce_loo", "gumbel_st", "gumbel_st_annealed@0",
+               "gumbel_st_annealed@2000")     # legend order: the score-function estimators, then Gumbel by τ
 STUDY_METRICS = {   # column → (panel title, y label, log y)
     "bias_own": ("bias against its own target", "‖mean − own target‖", True),
     "variance": ("variance of one minibatch gradient", "tr Cov", True),
@@ -99,7 +107,8 @@ def plot_estimator_study(axes, rows: list[dict], metrics=("bias_own", "variance"
     if len(axes) < len(metrics) or not all(k in STUDY_METRICS for k in metrics):
         raise ValueError(f"metrics must be names in {list(STUDY_METRICS)}, at most one per axes; got {metrics!r} "
                          f"for {len(axes)} axes")
-    names = list(dict.fromkeys(r["estimator"] for r in rows))
+    present = list(dict.fromkeys(r["estimator"] for r in rows))
+    names = [n for n in STUDY_ORDER if n in present] + [n for n in present if n not in STUDY_ORDER]
     handles = []
     for name in names:
         mine = sorted((r for r in rows if r["estimator"] == name), key=lambda r: r["m"])
@@ -140,17 +149,18 @@ def plot_bound_and_scores(axes, curves: dict, level: float = -math.log(4)):
     r"""Critic's bound estimate, classes covered and mean confidence over training, one line per run.
 
     ``curves``: run name → :func:`~bgan_teach.training.digits_recipe.score_curves` output; ``level``: the
-    bound's value where the critic judges $p = q$ (GAN: $-\log 4$). Three axes.
+    bound's value where the critic judges $p = q$ (GAN: $-\log 4$). Three axes; one legend under the figure.
     """
     ax_bound, ax_classes, ax_conf = list(np.ravel(axes))[:3]
+    handles = []
     for i, (name, c) in enumerate(curves.items()):
-        kw = dict(color=style.GENERIC[i % len(style.GENERIC)], marker="os^D"[i % 4], ms=4, lw=1.6, label=name)
-        ax_bound.plot(c["step"], c["bound"], **kw)
+        kw = dict(color=style.GENERIC[i % len(style.GENERIC)], marker="os^D"[i % 4], ms=4, lw=1.6, label=f"{name} run")
+        handles += ax_bound.plot(c["step"], c["bound"], **kw)
         ax_classes.plot(c["step"], c["classes_covered"], **kw)
         ax_conf.plot(c["step"], c["confidence"], **kw)
-    style.reference_line(ax_bound, level, f"{level:.3f}: critic judges p = q", 1)
-    style.reference_line(ax_classes, 10, "all 10 classes", 1)
-    style.reference_line(ax_conf, 0.8, "bar 0.8", 0)
+    handles += [style.reference_line(ax_bound, level, f"{level:.3f}: the critic judges p = q (left)", 1),
+                style.reference_line(ax_classes, 10, "all 10 classes (middle)", 2),
+                style.reference_line(ax_conf, 0.8, "confidence bar 0.8 (right)", 0)]
     ax_bound.set(title="critic's estimate of 2·JSD − log 4", ylabel="bound estimate")
     ax_classes.set(title="classes ≥ 5 % (classifier)", ylabel="classes", ylim=(0, 10.5))
     ax_conf.set(title="mean confidence (classifier)", ylabel="confidence", ylim=(0.4, 1.0))
@@ -158,8 +168,64 @@ def plot_bound_and_scores(axes, curves: dict, level: float = -math.log(4)):
     for ax in (ax_bound, ax_classes, ax_conf):
         ax.set_xlabel("step")
         style.integer_axis(ax.xaxis, nbins=4)
-        style.legend(ax, "below", ncol=1)
+    ax_bound.figure.legend(handles=handles, loc="outside lower center", ncol=3, fontsize=style.FONT["legend"])
     return ax_bound, ax_classes, ax_conf
+
+
+@torch.no_grad()
+def gan_bound(critic, samples: torch.Tensor, num_categories: int) -> float:
+    r"""The critic's GAN bound $\mathbb E_P[-\mathrm{softplus}(-V)] - \mathbb E_Q[\mathrm{softplus}(V)]$ on all real
+    digits (``digit_data(K)``) against ``samples`` (N, 64): its estimate of $2\,\mathrm{JSD} - \log 4$."""
+    v_real = critic(one_hot(digit_data(num_categories), num_categories))            # (1797,)
+    v_fake = critic(one_hot(samples, num_categories))                               # (N,)
+    return float(get("gan").bound(v_real, v_fake))
+
+
+def fresh_critic_bounds(generator, checkpoints=(0, 30, 100, 300), penalty: float = 0.0, critic_lr: float = 3e-3,
+                        hidden: int = 128, seed: int = 0, num_samples: int = 1000) -> dict[int, float]:
+    r"""A new critic trained against a **frozen** digits ``generator``: its bound estimate after each checkpoint.
+
+    ``generator``: a trained generator (e.g. ``result.generator`` of
+    :func:`~bgan_teach.training.digits_recipe.train_digits`); it is copied and never changes.
+    The critic is an MLP of ``hidden`` units trained with the GAN loss (Adam ``critic_lr``, optional gradient
+    ``penalty``) on fresh minibatches of real digits and $M\cdot B$ = 20·64 samples per step
+    (:meth:`~bgan_teach.training.discrete.DiscreteGAN.critic_step`). The bound
+    (:func:`gan_bound`) is taken on ``num_samples`` samples drawn once (seed 1234, as the recipe's snapshots).
+    Returns checkpoint step → bound estimate.
+    """
+    points = sorted({integer(c, "checkpoints entry", 0) for c in checkpoints})
+    if not points:
+        raise ValueError(f"checkpoints must hold at least one step count >= 0; got {checkpoints!r}")
+    penalty, critic_lr = non_negative_float(penalty, "penalty"), positive_float(critic_lr, "critic_lr")
+    k = generator.num_categories
+    generator = copy.deepcopy(generator).requires_grad_(False)                      # frozen
+    gan = DiscreteGAN(digit_data(k), k, "gan", seed=seed, generator=generator, hidden=positive_int(hidden, "hidden"),
+                      critic_lr=critic_lr, penalty=penalty, samples_per_z=20, batch_size=64, lr=1e-3)
+    samples = sample_from(generator, positive_int(num_samples, "num_samples"), 1234)   # (N, 64)
+    out, done = {}, 0
+    for point in points:
+        for _ in range(point - done):
+            gan.critic_step()
+        done, out[point] = point, gan_bound(gan.critic, samples, k)
+    return out
+
+
+def plot_fresh_critic(ax, curves: dict, own: dict, level: float = -math.log(4)):
+    r"""Bound estimate against the fresh critic's training steps, one line per generator (run name → checkpoint →
+    bound), each run's own critic as a dashed level in its colour (``own``: run name → bound)."""
+    for i, (name, c) in enumerate(curves.items()):
+        color = style.GENERIC[i % len(style.GENERIC)]
+        steps = list(c)
+        ax.plot(steps, list(c.values()), marker="os^D"[i % 4], ms=5, lw=1.6, color=color,
+                label=f"{name} generator, new critic")
+        if name in own:
+            ax.axhline(own[name], color=color, ls="--", lw=1.2, label=f"{name}: its own critic at the end")
+    style.reference_line(ax, level, f"{level:.3f}: the critic judges p = q", 1)
+    ax.set_xticks(sorted({s for c in curves.values() for s in c}))
+    ax.set(xlabel="steps of the new critic (generator frozen)", ylabel="bound estimate",
+           title="the same samples, judged by a new critic")
+    style.legend(ax, "right")
+    return ax
 
 
 QUESTIONS: dict[str, dict] = {
