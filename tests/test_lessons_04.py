@@ -72,6 +72,8 @@ def test_plot_estimator_study_draws_one_line_per_estimator_and_metric(small_rows
     assert "BGAN, per-z w̃" in labels and "Gumbel-ST, τ = 3 (annealed: start)" in labels and len(labels) == len(names)
     with pytest.raises(ValueError, match="metrics must be names"):
         nb04.plot_estimator_study(axes, small_rows, metrics=("nope",))
+    with pytest.raises(ValueError, match="rows must be a non-empty list"):
+        nb04.plot_estimator_study(axes, [])
 
 
 def test_study_label_uses_the_method_colours():

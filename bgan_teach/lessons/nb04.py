@@ -75,13 +75,11 @@ def study_label(estimator: str, tau: float = math.nan) -> tuple[str, dict]:
         marker = {True: "x" if tau > 1.5 else "*", False: "P"}[annealed]
         when = (" (annealed: start)" if tau > 1.5 else " (annealed: floor)") if annealed else " (fixed)"
         return f"Gumbel-ST, τ = {tau:g}{when}", {**kw, "ls": ls, "marker": marker}
-    name = {"bgan": "bgan", "bgan_global": "bgan_global", "reinforce": "reinforce",
-            "reinforce_loo": "reinforce_loo"}.get(estimator)
-    if name is None:
+    labels = {"bgan": "BGAN, per-z w̃", "bgan_global": "BGAN, global w̃", "reinforce": "REINFORCE (EMA baseline)",
+              "reinforce_loo": "REINFORCE, leave-one-out"}
+    if estimator not in labels:
         raise ValueError(f"estimator must be a label of estimator_study's rows; got {estimator!r}")
-    label = {"bgan": "BGAN, per-z w̃", "bgan_global": "BGAN, global w̃", "reinforce": "REINFORCE (EMA baseline)",
-             "reinforce_loo": "REINFORCE, leave-one-out"}[name]
-    return label, style.method_style(name)
+    return labels[estimator], style.method_style(estimator)
 
 
 STUDY_ORDER = ("bgan", "bgan_global", "reinforce", "reinforce_loo", "gumbel_st", "gumbel_st_annealed@0",
@@ -104,6 +102,8 @@ def plot_estimator_study(axes, rows: list[dict], metrics=("bias_own", "variance"
     to hold the legend alone (turned off), else the legend goes right of the last panel.
     """
     axes = list(np.ravel(axes))
+    if not isinstance(rows, list) or not rows or not all(isinstance(r, dict) and "estimator" in r for r in rows):
+        raise ValueError(f"rows must be a non-empty list of estimator_study rows; got {type(rows).__name__}")
     if len(axes) < len(metrics) or not all(k in STUDY_METRICS for k in metrics):
         raise ValueError(f"metrics must be names in {list(STUDY_METRICS)}, at most one per axes; got {metrics!r} "
                          f"for {len(axes)} axes")
@@ -212,14 +212,14 @@ def fresh_critic_bounds(generator, checkpoints=(0, 30, 100, 300), penalty: float
 
 def plot_fresh_critic(ax, curves: dict, own: dict, level: float = -math.log(4)):
     r"""Bound estimate against the fresh critic's training steps, one line per generator (run name → checkpoint →
-    bound), each run's own critic as a dashed level in its colour (``own``: run name → bound)."""
+    bound), each run's own critic as a dotted level in its colour (``own``: run name → bound)."""
     for i, (name, c) in enumerate(curves.items()):
         color = style.GENERIC[i % len(style.GENERIC)]
         steps = list(c)
         ax.plot(steps, list(c.values()), marker="os^D"[i % 4], ms=5, lw=1.6, color=color,
                 label=f"{name} generator, new critic")
         if name in own:
-            ax.axhline(own[name], color=color, ls="--", lw=1.2, label=f"{name}: its own critic at the end")
+            ax.axhline(own[name], color=color, ls=":", lw=1.6, label=f"{name}: its own critic at the end")
     style.reference_line(ax, level, f"{level:.3f}: the critic judges p = q", 1)
     ax.set_xticks(sorted({s for c in curves.values() for s in c}))
     ax.set(xlabel="steps of the new critic (generator frozen)", ylabel="bound estimate",
