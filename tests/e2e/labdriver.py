@@ -109,7 +109,10 @@ class LabServer:
     def __init__(self, notebooks_dir: Path, jdir: Path):
         self.jdir, self.port = Path(jdir), free_port()
         self.root = self.jdir / "notebooks"
-        shutil.copytree(notebooks_dir, self.root, ignore=shutil.ignore_patterns(".ipynb_checkpoints"))
+        # Only the notebooks: with their jupytext sources (NN_*.py, jupytext.toml) beside them, JupyterLab's
+        # jupytext refuses to open a .ipynb that is newer than its .py ("... is more recent than ...").
+        shutil.copytree(notebooks_dir, self.root,
+                        ignore=shutil.ignore_patterns(".ipynb_checkpoints", "*.py", "jupytext.toml"))
         for path in self.root.glob("*.ipynb"):
             drop_skipped_cells(path)
         for sub in ("config", "runtime", "data", "ipython", "ws", "settings"):

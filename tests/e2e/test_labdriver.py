@@ -43,12 +43,15 @@ def test_server_command_is_local_tokenless_and_isolated(tmp_path):
     nbs = tmp_path / "src"
     nbs.mkdir()
     (nbs / "x.ipynb").write_text("{}")
+    (nbs / "x.py").write_text("# jupytext source")
+    (nbs / "jupytext.toml").write_text("formats = 'ipynb,py:percent'")
     server = labdriver.LabServer(nbs, tmp_path / "j")
     cmd = " ".join(server.command())
     for part in ["--ServerApp.ip=127.0.0.1", "--ServerApp.port_retries=0", "--IdentityProvider.token=",
                  "--allow-root", f"--LabApp.workspaces_dir={tmp_path / 'j' / 'ws'}"]:
         assert part in cmd
     assert (server.root / "x.ipynb").exists()   # served from a copy: the repo's notebooks stay stripped
+    assert not (server.root / "x.py").exists() and not (server.root / "jupytext.toml").exists()   # no pairing
     settings = tmp_path / "j" / "settings" / "@jupyterlab/docmanager-extension/plugin.jupyterlab-settings"
     assert json.loads(settings.read_text()) == {"autosave": False}
 
