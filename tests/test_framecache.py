@@ -146,3 +146,12 @@ def test_nearest_first_order():
     """Check the prefetch order: by distance from the shown index, lower index first on ties, the index itself left out."""
     assert nearest_first(3, 0, 6) == [2, 4, 1, 5, 0, 6]
     assert nearest_first(0, 0, 3) == [1, 2, 3]
+
+
+def test_bgan_frame_cache_0_turns_it_off(setup, monkeypatch):
+    """Check that BGAN_FRAME_CACHE=0 makes every move draw (the switch used to measure the cache's effect)."""
+    fig, canvas, browser, draws, cache = setup
+    cache.show(1)
+    browser.answer(canvas)
+    monkeypatch.setenv("BGAN_FRAME_CACHE", "0")
+    assert not cache.live() and cache.show(1) is False

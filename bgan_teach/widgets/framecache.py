@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import contextlib
 import io
+import os
 import time
 from collections import OrderedDict
 from typing import Callable, Hashable
@@ -86,10 +87,14 @@ class FrameCache:
         return all(hasattr(self.canvas, a) for a in ("get_diff_image", "set_image_mode", "_force_full"))
 
     def live(self) -> bool:
-        """True when the figure is a WebAgg/ipympl canvas with a browser attached (else the cache steps aside)."""
+        """True when the figure is a WebAgg/ipympl canvas with a browser attached (else the cache steps aside).
+
+        ``BGAN_FRAME_CACHE=0`` turns the cache off (every move redraws), e.g. to measure what it saves.
+        """
         manager = getattr(self.canvas, "manager", None)
         return (self._speaks_webagg() and self.broken is None and bool(getattr(manager, "web_sockets", None))
-                and not getattr(self.canvas, "syncing_data_url", False))
+                and not getattr(self.canvas, "syncing_data_url", False)
+                and os.environ.get("BGAN_FRAME_CACHE", "1").strip() != "0")
 
     def _full_key(self, key) -> tuple:
         """``key`` plus the canvas size in pixels: a new device-pixel ratio or a resize never shows a stale size."""

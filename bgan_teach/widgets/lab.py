@@ -215,7 +215,7 @@ class BoundaryLab:
         self.frames.show(self._frame_key(index))       # a frame already sent (or rendered ahead): no redraw
         self._refresh()
         if index == len(self.gan.snapshots) - 1:       # after training: render the history ahead, nearest first
-            self.frames.prefetch([self._frame_key(i) for i in nearest_first(index, 0, index)])
+            self.frames.prefetch([self._frame_key(i) for i in [index, *nearest_first(index, 0, index)]])
 
     def _frame_key(self, index: int) -> tuple:
         """What the picture of frame ``index`` depends on: its snapshots (by serial) and the trails drawn."""

@@ -66,7 +66,7 @@ class Panel:
         cache.current = slider.value
         self.on(slider, cache.show)
         self.scrubbed_by(slider)
-        cache.prefetch(nearest_first(slider.value, slider.min, slider.max))
+        cache.prefetch([slider.value, *nearest_first(slider.value, slider.min, slider.max)])   # the shown one too
         return cache
 
     def scrubbed_by(self, slider: W.Widget) -> None:
