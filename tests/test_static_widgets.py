@@ -71,7 +71,7 @@ def test_a_slider_with_frames_becomes_a_live_scrubber():
     blob = re.search(r"<script type='application/json' id='sw-frames-sl'>(.*?)</script>", page).group(1)
     data = json.loads(blob)
     assert data["images"] == ["QQ==", "Qg==", "Qw=="] and data["view"] == "cv" and data["labels"][0] == "0"
-    assert "<div class='sw-view' id='sw-view-cv'><img" in page                        # the picture to swap
+    assert "<div class='sw-view' id='sw-view-cv' style='flex:none'><img" in page       # the picture to swap
     assert "<span id='sw-text-txt'><b>step 2</b></span>" in page                      # the text to swap
     assert "<code class='sw-readout'>2</code>" in page
     assert "document.getElementById(this.dataset.frames)" in html.unescape(tag)

@@ -66,7 +66,7 @@ def _canvas(s, models):
         return "<div class='sw-missing'>(figure: no stored picture)</div>"
     src = url if str(url).startswith("data:") else f"data:image/png;base64,{url}"
     width = (s.get("_size") or [None])[0]
-    style = f"width:{int(width)}px;max-width:100%" if width else "max-width:100%"
+    style = f"width:{int(width)}px;max-width:100%;flex:none" if width else "max-width:100%;flex:none"   # never squeezed by a row
     return f"<img class='sw-figure' src='{src}' style='{style}'/>"
 
 
@@ -160,7 +160,7 @@ def render(model_id: str, models) -> str:
     fn = _renderer(name)
     out = fn(state, page) if fn else ""
     if model_id in page.views:
-        out = f"<div class='sw-view' id='sw-view-{model_id}'>{out}</div>"
+        out = f"<div class='sw-view' id='sw-view-{model_id}' style='flex:none'>{out}</div>"
     return out
 
 
