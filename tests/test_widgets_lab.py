@@ -134,3 +134,15 @@ def test_your_own_points_join_the_dropdown():
     lab = boundary_lab(target=mine, hidden=8, layers=1)
     assert lab.controls["target"].value == "mine" and "mine" in lab.controls["target"].options
     assert lab.target is mine and "/2" in lab.readout.value
+
+
+def test_train_every_records_a_history_to_scrub():
+    """Check that train(steps, every=k) records one snapshot per k steps (the last one at `steps`) and shows the last."""
+    lab = boundary_lab(seed=0, figure_key="lab_every", **SMALL)
+    lab.train(7, every=3)
+    assert [s.step for s in lab.gan.snapshots] == [0, 3, 6, 7]
+    assert lab.controls["history"].value == lab.controls["history"].max == 3 and "step <b>7</b>" in lab.readout.value
+    lab.train(2)
+    assert [s.step for s in lab.gan.snapshots][-1] == 9 and len(lab.gan.snapshots) == 5
+    with pytest.raises(ValueError, match="every"):
+        lab.train(5, every=0)

@@ -176,9 +176,19 @@ class BoundaryLab:
             getattr(gan, action)()
         self._record()
 
-    def train(self, steps: int) -> None:
-        """Train ``steps`` generator steps (each after ``critic_steps`` critic steps) on every run, then record."""
-        stopped = [gan.train(steps) for gan in self.gans]
+    def train(self, steps: int, every: int | None = None) -> None:
+        """Train ``steps`` generator steps (each after ``critic_steps`` critic steps) on every run and record a
+        snapshot at the end, or every ``every`` steps (a history to scrub, and trails to draw); redraw once."""
+        steps = positive_int(steps, "steps", 0)
+        chunk = steps if every is None else positive_int(every, "every")
+        done, stopped = 0, [None] * len(self.gans)
+        while not any(stopped):
+            n = min(chunk, steps - done)
+            stopped = [gan.train(n) for gan in self.gans]
+            done += n
+            if done >= steps or any(stopped):
+                break
+            self._record(stopped, show=False)
         self._record(stopped)
 
     def _views(self, gan, display) -> dict:
@@ -189,14 +199,15 @@ class BoundaryLab:
         state["row"], state["serial"] = gan.history.last(), self._serial      # serial: names the frame
         return state
 
-    def _record(self, stopped: list | None = None) -> None:
+    def _record(self, stopped: list | None = None, show: bool = True) -> None:
         for gan, display in zip(self.gans, self.displays):
             gan.snapshot(lambda g, d=display: self._views(g, d))
             if len(gan.snapshots) > MAX_SNAPSHOTS:        # keep the first, thin the rest by half
                 gan.snapshots[1:-1] = gan.snapshots[2:-1:2]
         self._serial += 1
         self.stopped = stopped or [None] * len(self.gans)
-        self._sync_history()
+        if show:
+            self._sync_history()
 
     def _sync_history(self) -> None:
         hist, last = self.controls["history"], len(self.gan.snapshots) - 1
