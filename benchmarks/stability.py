@@ -117,7 +117,7 @@ def main(argv=None) -> int:
         data["runs"] = load_stability(out)["runs"]
     done = {tuple(r[k] for k in ("loss", "generator", "lr", "critic_steps", "seed")) for r in data["runs"]}
     out.parent.mkdir(parents=True, exist_ok=True)
-    start = time.perf_counter()
+    start, cpu_start = time.perf_counter(), time.process_time()
     todo = [c for c in grid(seeds) if (c["loss"], c["generator"], c["lr"], c["critic_steps"], c["seed"]) not in done]
     for i, cell in enumerate(todo):
         row = run(cell, steps)
@@ -128,9 +128,11 @@ def main(argv=None) -> int:
               f"{row['n_modes']} (one-sample rule {row['modes_covered_one_sample']}), high quality "
               f"{100 * row['high_quality']:.0f} %, {row['seconds']:.1f} s", file=sys.stderr, flush=True)
     data["meta"]["wall_s"] = round(time.perf_counter() - start, 1)
+    data["meta"]["cpu_s"] = round(time.process_time() - cpu_start, 1)
     out.write_text(json.dumps(data, indent=1) + "\n")
     print_tables(data)
-    print(f"stability grid wall time: {data['meta']['wall_s']:.0f} s ({len(todo)} runs trained)")
+    print(f"stability grid wall time: {data['meta']['wall_s']:.0f} s, CPU time {data['meta']['cpu_s']:.0f} s "
+          f"({len(todo)} runs trained)")
     return 0
 
 
