@@ -10,12 +10,12 @@ Grid: generator Adam rate lr in {3e-4, 1e-3, 3e-3, 1e-2}, critic rate 3·lr (the
 (the notebooks show seed 0, which no sweep run uses). Setups, budgets and scores are defined once, in
 ``bgan_teach.lessons.sweep`` (the notebooks read them from there):
 
-- ring (``ring_estimators.json``): ``train_discrete(data, 32, steps=1000, lr=lr, seed=seed, target=p, **setup)``
+- ring (``results/ring_estimators.json``): ``train_discrete(data, 32, steps=1000, lr=lr, seed=seed, target=p, **setup)``
   on 20 000 cells of the 32×32 ring grid (data seed 0, notebook 03's data), every other setting at the trainer's
   defaults (M 20, B 64); setups BGAN per-z and global, REINFORCE with an EMA baseline and with the leave-one-out
   baseline, Gumbel-softmax straight-through with τ = 1 and annealed from τ = 3 (rate 1e-3, floor 0.5). Score:
   mean exact JS over the last 10 % of the steps (lower is better).
-- text (``text_estimators.json``): notebook 06's corpus (16 characters, 30 symbols) and networks
+- text (``results/text_estimators.json``): notebook 06's corpus (16 characters, 30 symbols) and networks
   (``SequenceGenerator(16, K, seed=s)``, ``SequenceCritic(16, K, seed=s + 1)``), 2000 steps, B 16, M 20; setups
   BGAN, REINFORCE (EMA), REINFORCE-LOO. Score: bigram JS of 2000 samples of the final generator (lower is
   better); word share and distinct-4 are stored beside it.

@@ -3,6 +3,8 @@ import os
 import sys
 import types
 
+import matplotlib
+import matplotlib.pyplot as plt
 import nbformat
 import pytest
 from nbclient import NotebookClient
@@ -29,6 +31,7 @@ def shell(monkeypatch):
     """A notebook-like environment: in_notebook() is True and get_ipython() returns a recording shell."""
     import IPython
 
+    backend = matplotlib.get_backend()
     try:
         import ipympl  # noqa: F401  (imported before get_ipython is replaced: it registers a hook at import)
     except ImportError:
@@ -38,7 +41,9 @@ def shell(monkeypatch):
     monkeypatch.setattr(figures, "in_notebook", lambda: True)
     monkeypatch.setattr(figures, "_NOTED", set())
     monkeypatch.delenv("BGAN_STATIC", raising=False)
-    return sh
+    yield sh
+    monkeypatch.undo()                   # the real get_ipython first: switch_backend asks it for a shell
+    plt.switch_backend(backend)          # importing ipympl.backend_nbagg switches pyplot's backend: undo it
 
 
 def test_without_ipympl_static_figures_and_one_note(shell, monkeypatch, capsys):

@@ -222,3 +222,26 @@ def test_plot_alternating_1d_one_panel_per_loss():
     with pytest.raises(ValueError, match="one axes per loss"):
         plot_alternating_1d(axes[:1], x, nb05.two_modes_density(x), runs)
     plt.close(fig)
+
+
+@pytest.mark.skipif(not (ROOT / "benchmarks" / "results" / "stability.json").exists(), reason="no committed results")
+def test_stability_numbers_quoted_in_the_lesson_match_the_results():
+    """Check the pass counts that the stability question and notebook 05 §7 quote against the committed grid."""
+    runs = load_stability()["runs"]
+
+    def passing(**where) -> int:
+        return sum(passes_bar(r) for r in runs if all(r[k] == v for k, v in where.items()))
+
+    assert passing(generator="components") == 44 and passing(generator="gaussian only") == 8
+    assert [passing(loss=k) for k in ("non_saturating", "boundary_seeking", "minimax")] == [24, 16, 12]
+    assert passing(critic_steps=1) == passing(critic_steps=5) == 26
+    assert [passing(lr=lr) for lr in (1e-4, 1e-3, 1e-2)] == [12, 19, 21]
+    table = {(loss, gen): passing(loss=loss, generator=gen) for loss in ("boundary_seeking", "non_saturating", "minimax")
+             for gen in ("gaussian only", "components")}
+    assert table == {("boundary_seeking", "gaussian only"): 0, ("boundary_seeking", "components"): 16,
+                     ("non_saturating", "gaussian only"): 7, ("non_saturating", "components"): 17,
+                     ("minimax", "gaussian only"): 1, ("minimax", "components"): 11}
+    green = {(c["loss"], c["generator"]): 0 for c in stability_cells(runs)}
+    for c in stability_cells(runs):
+        green[(c["loss"], c["generator"])] += c["passed"] == c["seeds"]
+    assert list(green.values()) == [0, 4, 2, 5, 0, 3]

@@ -13,6 +13,7 @@ autograd and compared with autograd on the exact objective (`docs/math.md` §5.3
 - :func:`mle_gradient`: $-\sum_x p(x)\nabla\log g(x)$, the maximum-likelihood gradient;
 - :func:`sampled_bgan_gradient`: the mean of the estimator $-\sum_m\tilde w_m\nabla\log g(x^{(m)})$ over draws;
 - :func:`first_order_gap` and :func:`first_order_check`: $M\tilde w_m \approx 1 + \delta_m$ and where it breaks;
+- :func:`update_parts`: BGAN's update split into its zero-mean part and the part the weights carry;
 - :func:`per_z_vs_global`: the bias and the variance side of per-z against global normalisation on the grid;
 - :func:`entropy_curves`: the generator's marginal and conditional entropy at every snapshot of a run;
 - :func:`flat_parameters`: a trainer's parameters as one vector (the one-step exercise compares two trainers).
@@ -29,7 +30,7 @@ from ..metrics.grid import MAX_CELLS
 
 __all__ = ["cells", "log_g_table", "score_vectors", "per_z_target", "forward_kl_gradients", "score_identity",
            "reverse_kl_gradients", "mle_gradient", "sampled_bgan_gradient", "first_order_gap", "first_order_check",
-           "per_z_vs_global", "entropy_curves", "flat_parameters", "entropy_of"]
+           "update_parts", "per_z_vs_global", "entropy_curves", "flat_parameters", "entropy_of"]
 F64 = torch.float64
 
 
@@ -175,6 +176,27 @@ def first_order_check(logits, log_w, m: int = 10, spread: float = 1.0, draws: in
     return {"cosine": float(torch.nn.functional.cosine_similarity(a, b, 0)),
             "relative_difference": float((a - b).norm() / a.norm()),
             "max_gap": float((m * w_tilde - (1 + delta)).abs().max(1).values.mean())}
+
+
+def update_parts(logits, log_w, m: int = 20, draws: int = 2000, seed: int | torch.Generator = 0) -> dict[str, float]:
+    r"""BGAN's update for one z split into its zero-mean part and the part that carries the critic's signal.
+
+    Per draw of $M$ samples: $u = -\sum_m\tilde w_m\nabla\log g_m = n + a$ with $n = -\tfrac1M\sum_m\nabla\log g_m$
+    (mean zero: the score identity) and $a = -\sum_m(\tilde w_m - \tfrac1M)\nabla\log g_m$. Returns the
+    root-mean-square norms ``rms_zero_mean`` of $n$ and ``rms_weighted`` of $a$, the norm ``signal`` of the mean
+    update, and the signal-to-noise ratios $\|\bar u\|^2/\mathrm{tr\,Cov}(u)$ (``snr_bgan``) and
+    $\|\bar a\|^2/\mathrm{tr\,Cov}(a)$ (``snr_without_zero_mean_part``: what a baseline that removes $n$ would give).
+    """
+    logits, m, draws = _logits(logits), positive_int(m, "m", 2), positive_int(draws, "draws", 2)
+    idx = _draw(logits, m, draws, make_generator(seed))
+    w_tilde = torch.softmax(_table(log_w, logits, "log_w")[idx], 1)              # (draws, M)
+    scores = score_vectors(logits)[idx].flatten(2)                               # (draws, M, d·K)
+    n = -scores.mean(1)                                                          # (draws, d·K)
+    a = -((w_tilde - 1 / m)[..., None] * scores).sum(1)
+    u = n + a
+    snr = lambda v: float(v.mean(0).pow(2).sum() / v.var(0).sum())               # noqa: E731
+    return {"rms_zero_mean": float(n.pow(2).sum(1).mean().sqrt()), "rms_weighted": float(a.pow(2).sum(1).mean().sqrt()),
+            "signal": float(u.mean(0).norm()), "snr_bgan": snr(u), "snr_without_zero_mean_part": snr(a)}
 
 
 @torch.no_grad()

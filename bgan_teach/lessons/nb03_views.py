@@ -137,7 +137,7 @@ QUESTIONS = {
                     "fixed, so $\\sum_z h(z)\\tilde p(x\\mid z) \\ne p(x)$ in general. Global weights keep "
                     "$\\alpha(z)$ and target $wq/\\beta$ ($= p$ at the optimal critic), but one good sample "
                     "anywhere in the batch can take most of the weight (`docs/math.md` §4.4).",
-        why={0: "The per-z target $\\sum_z h(z)\\tilde p(\\cdot\\mid z)$ differs from the global one: §3 measured it.",
+        why={0: "The per-z target $\\sum_z h(z)\\tilde p(\\cdot\\mid z)$ differs from the global one: §6b measured it.",
              1: "Global normalisation pays with variance: its effective sample size is smaller.",
              3: "The factor B only matches the scales; which samples share the weight differs."}),
     "equal_tuning": dict(

@@ -178,6 +178,23 @@ QUESTIONS: dict[str, dict] = {
         why={0: "That is the minimax and non-saturating behaviour (§1, §2).",
              2: "Minimising the bound is the minimax loss; the paper argues against it (§2).",
              3: "The discrete estimator is a policy gradient: it needs $\\nabla\\log g$, not gradients through samples."}),
+    "stability_grid": dict(
+        question="In the stability grid of §7 (ring of 8, 2000 steps, 108 runs), which single choice changed the "
+                 "number of runs that pass the ring bar the most?",
+        options=["the generator loss: BGAN instead of the non-saturating loss",
+                 "the generator's noise: a component code ($C = 128$) instead of Gaussian noise only",
+                 "five critic steps per generator step instead of one",
+                 "the generator's learning rate: $10^{-4}$ instead of $10^{-2}$"],
+        answer=1,
+        explanation="With the component code 44 of 54 runs pass, with Gaussian noise only 8 of 54. By loss: "
+                    "non-saturating 24 of 36, BGAN 16, minimax 12, so BGAN's claimed stability did not show as "
+                    "more passing settings here. Critic steps: 26 of 54 pass with one and with five. Learning "
+                    "rate: 12 of 36 at $10^{-4}$, 19 at $10^{-3}$, 21 at $10^{-2}$ (2000 steps favour larger "
+                    "steps).",
+        why={0: "Fewer runs pass with BGAN (16 of 36) than with the non-saturating loss (24 of 36).",
+             2: "26 of 54 runs pass with one critic step and 26 of 54 with five.",
+             3: "The small learning rate passes least often (12 of 36, against 21 at $10^{-2}$): at 2000 steps "
+                "it has not finished."}),
     "coverage_rules": dict(
         question="2500 samples on the ring of 8 are judged. 2360 are high quality in mode 1, 20 in each of the other "
                  "7 modes, none elsewhere. How many modes are covered under the ≥ 1 high-quality sample rule "

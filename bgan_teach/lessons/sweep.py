@@ -3,7 +3,7 @@ r"""Equal tuning for the estimator comparisons of notebooks 03 and 06: one learn
 Estimators differ in the noise of their gradient, so one shared learning rate partly measures tuning. Before the
 notebooks compare them, ``benchmarks/estimator_sweep.py`` trains every estimator at every rate of
 :data:`LEARNING_RATES` (critic rate $3\cdot$lr, the trainer's rule) on the seeds :data:`SWEEP_SEEDS`, with the
-budget the notebook's comparison uses, and writes the runs to ``benchmarks/results/{ring,text}_estimators.json``.
+budget the notebook's comparison uses, and writes the runs to ``benchmarks/results/ring_estimators.json`` and ``benchmarks/results/text_estimators.json``.
 Each estimator then gets the rate with the best mean score over the sweep's seeds (:func:`best_learning_rates`);
 the notebooks show seed 0, which the sweep never trained, so the comparison is not scored on the runs that
 chose the rate.
