@@ -29,6 +29,7 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parents[1]
 BUILD = REPO / "build"
 EXPECTED = ["discrete.py", "continuous.py", "digits.py", "estimators.py", "literature.py", "text_quality.py",
+            "defaults.py", "digits_sweep.py", "estimator_sweep.py", "stability.py",
             "plain_loop.py"]   # missing ones are reported; any other benchmarks/*.py runs too
 QUICK_ARGS = {"continuous.py": ["--seeds", "1"]}              # for scripts without a --quick flag
 LINES = (re.compile(r"^\s*(.{2,100}?):\s+(.+?)\s*$"),             # "name: value" (first ': ')

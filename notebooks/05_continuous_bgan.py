@@ -525,8 +525,26 @@ assert all(res.stopped is None for res in by_noise.values())
 # %%
 from bgan_teach.widgets import boundary_lab
 lab = boundary_lab(target="ring", generator_loss="boundary_seeking", seed=0)
-lab.train(LAB_STEPS)
+lab.train(LAB_STEPS, every=LAB_STEPS // 10)   # a snapshot every 10 % of the steps: a history to scrub, trails to draw
 lab
+
+# %% [markdown]
+# ### The twin lab: one start, two losses
+#
+# Two runs from the **same seed and the same noise**, side by side on **one** history slider and one set of
+# controls: BGAN's boundary-seeking loss (left) against the non-saturating loss (right). At step 0 both panels are
+# identical; every difference after that is the loss's doing. **Look at** the arrows near the boundary: on the left
+# they shrink to nothing there and point back across it from the far side ($V
+abla V$ changes sign at $V = 0$); on the
+# right they keep pushing across (their weight $\sigma(-V)$ never changes sign, §1). Tick *sample trails* to see the
+# paths the same fixed-noise samples take under each loss. Other pairs: `twin_lab((0, 128))` (Gaussian-only noise
+# against the component code, §6) or two dicts of `generator_loss` / `components` / `divergence`.
+
+# %%
+from bgan_teach.widgets import twin_lab
+twin = twin_lab(("boundary_seeking", "non_saturating"), target="ring", seed=0, trails=True)
+twin.train(LAB_STEPS, every=LAB_STEPS // 10)
+twin
 
 # %% [markdown]
 # Train on **your own 2-D points**. In the picker below a left click adds a point, a right click removes the

@@ -5,7 +5,8 @@
     .venv/bin/python tools/figures.py --full           # full mode (minutes per notebook)
 
 Figures land in ``build/figures/NN_name/NN-XX.png``, numbered in the order the notebook shows them
-(a figure that a widget re-shows unchanged is saved once), and the list is printed with the id of the cell that
+(a figure that a widget re-shows unchanged is saved once; the executed notebook, with its text outputs and
+per-cell timings, is saved beside them as ``executed.ipynb``), and the list is printed with the id of the cell that
 showed each one (``nbNN-XX``, as in the built notebook) and its ``figure(key)``. The PNGs are the bytes the notebook displays (``BGAN_STATIC=1``,
 the inline backend), so what you look at is what a learner sees at 100 % zoom. For reviewers: open
 them one by one and read each figure as a learner would.
@@ -101,6 +102,8 @@ def run(path: Path, out: Path, timeout: int) -> tuple[list[dict], float, str | N
     for row in index:                                     # the kernel counts code cells; name them by cell id
         row["cell_id"] = code[row["cell"]].get("id", "") if 0 <= row["cell"] < len(code) else ""
     path_index.write_text(json.dumps(index, indent=1))
+    nb.cells.pop(0)                                       # the executed notebook (text outputs, cell timings)
+    nbformat.write(nb, out / "executed.ipynb")
     return index, time.perf_counter() - start, error
 
 
