@@ -533,10 +533,10 @@ lab
 #
 # Two runs from the **same seed and the same noise**, side by side on **one** history slider and one set of
 # controls: BGAN's boundary-seeking loss (left) against the non-saturating loss (right). At step 0 both panels are
-# identical; every difference after that is the loss's doing. **Look at** the arrows near the boundary: on the left
-# they shrink to nothing there and point back across it from the far side ($V
-abla V$ changes sign at $V = 0$); on the
-# right they keep pushing across (their weight $\sigma(-V)$ never changes sign, §1). Tick *sample trails* to see the
+# identical; every difference after that is the loss's doing. **Look at** the arrows around the boundary: on the
+# left they point **towards** it from both sides and vanish on it ($V\nabla_x V$ changes sign at $V = 0$; near a steep
+# loop they are long); on the right they always point up the critic, across the boundary and on into the region it
+# calls data (their weight $\sigma(-V)$ never changes sign, §1). Tick *sample trails* to see the
 # paths the same fixed-noise samples take under each loss. Other pairs: `twin_lab((0, 128))` (Gaussian-only noise
 # against the component code, §6) or two dicts of `generator_loss` / `components` / `divergence`.
 
