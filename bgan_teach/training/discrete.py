@@ -107,7 +107,7 @@ class DiscreteGAN(Stepper):
         self.seed, self.device = positive_int(seed, "seed", 0), torch.device(device)
         self.target = check_target(target, self.d, self.k)
         self._given = [(m, None if m is None else copy.deepcopy(m.state_dict())) for m in (generator, critic)]
-        self.name = f"BGAN ({estimator})"
+        self.name = f"discrete GAN ({estimator})"             # the progress bar: BGAN or a baseline estimator
         self.reset()
 
     def reset(self) -> None:
