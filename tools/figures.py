@@ -4,12 +4,12 @@
     .venv/bin/python tools/figures.py 03 05            # only notebooks whose name starts with 03 or 05
     .venv/bin/python tools/figures.py --full           # full mode (minutes per notebook)
 
-Figures land in ``build/figures/NN_name/NN-XX.png``, numbered in the order the notebook shows them
-(a figure that a widget re-shows unchanged is saved once; the executed notebook, with its text outputs and
-per-cell timings, is saved beside them as ``executed.ipynb``), and the list is printed with the id of the cell that
-showed each one (``nbNN-XX``, as in the built notebook) and its ``figure(key)``. The PNGs are the bytes the notebook displays (``BGAN_STATIC=1``,
-the inline backend), so what you look at is what a learner sees at 100 % zoom. For reviewers: open
-them one by one and read each figure as a learner would.
+Figures land in ``build/figures/NN_name/NN-XX.png``, numbered in the order the notebook shows them (a figure
+that a widget re-shows unchanged is saved once), and the list is printed with the id of the cell that showed
+each one (``nbNN-XX``, as in the built notebook) and its ``figure(key)``. The executed notebook, with its text
+outputs and per-cell timings, is saved beside them as ``build/figures/NN_name/executed.ipynb``. The PNGs are the
+bytes the notebook displays (``BGAN_STATIC=1``, the inline backend), so what you look at is what a learner
+sees at 100 % zoom. For reviewers: open them one by one and read each figure as a learner would.
 Exit status 1 if any notebook failed (its figures up to the failing cell are still written).
 """
 from __future__ import annotations
