@@ -35,6 +35,21 @@ repository, so every checkout and notebook shares it. ``make clean-cache`` (or :
 
 On a hit, the modules in the result are copies loaded from disk: use ``result.generator`` /
 ``result.critic``, not the modules you passed in (those are trained in place only on a miss).
+
+**Several runs at once.** A study (seeds × losses × estimators) is many small independent trainings. On a
+CPU with more than one core, :func:`run_many` trains the ones not yet in the cache side by side in worker
+processes (``joblib.Parallel``, one torch thread each: these networks are too small to gain from a second
+thread, so two processes on two cores do twice the work of one), with one progress bar over the runs:
+
+    runs = run_many(train_discrete, {f"M = {m}": dict(samples_per_z=m) for m in (1, 2, 5, 20)},
+                    data, K, steps=1000, seed=0, target=p)      # {name: result}, in the order given
+
+Each result is exactly the one ``cached(fn)(*args, **kwargs, **calls[name])`` gives in a process with the
+worker's number of torch threads (same seed, same numbers: a test compares them bit for bit), and it is stored
+in the cache as such. Torch's CPU kernels may round differently with another number of threads (in the last
+bits, which a long GAN run can amplify), so the notebooks that use :func:`run_many` set one thread for every
+run (``torch.set_num_threads(1)``): then a run in a worker and the same run in the notebook agree exactly. The
+number of threads is not part of the cache key.
 """
 from __future__ import annotations
 
@@ -51,7 +66,8 @@ import joblib
 import joblib.hashing
 import torch
 
-__all__ = ["cached", "enabled", "cache_dir", "package_key", "call_key", "memory", "clear", "IGNORED"]
+__all__ = ["cached", "run_many", "workers", "enabled", "cache_dir", "package_key", "call_key", "memory", "clear",
+           "IGNORED"]
 
 IGNORED = ("progress",)          # arguments that change only what is printed, never the result
 PACKAGE = Path(__file__).resolve().parent
@@ -188,3 +204,82 @@ def clear() -> Path:
     if folder.exists():
         shutil.rmtree(folder)
     return folder
+
+
+# --- several runs at once -------------------------------------------------------------------------------
+def workers(n_calls: int) -> int:
+    """Worker processes for ``n_calls`` trainings: one per core (``BGAN_WORKERS`` overrides), at most one per call."""
+    raw = os.environ.get("BGAN_WORKERS", "").strip()
+    if raw:
+        try:
+            cores = int(raw)
+        except ValueError:
+            raise ValueError(f"BGAN_WORKERS must be a positive integer; got {raw!r}") from None
+        if cores < 1:
+            raise ValueError(f"BGAN_WORKERS must be a positive integer; got {raw!r}")
+    else:
+        cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1)
+    return max(1, min(cores, n_calls))
+
+
+def _one_run(fn: Callable, args: tuple, kwargs: dict, location: str | None, threads: int):
+    """One training in a worker process with ``threads`` torch threads, stored under the caller's cache folder
+    ``location`` (None: no cache). A reused worker may have been started under another ``BGAN_CACHE_DIR``."""
+    torch.set_num_threads(threads)
+    if location is None:
+        return fn(*args, **kwargs)
+    os.environ["BGAN_CACHE_DIR"] = location
+    os.environ.pop("BGAN_NO_CACHE", None)
+    return cached(fn)(*args, **kwargs)
+
+
+def _named_run(name, fn: Callable, args: tuple, kwargs: dict, location: str | None, threads: int) -> tuple:
+    return name, _one_run(fn, args, kwargs, location, threads)
+
+
+def run_many(fn: Callable, calls: dict, *args, desc: str | None = None, progress: bool = True, **kwargs) -> dict:
+    """``{name: cached(fn)(*args, **kwargs, **calls[name])}`` for every entry of ``calls``, in its order.
+
+    Calls already in the cache are loaded; the others run in :func:`workers` processes at once (in this
+    process when that is one), each worker with ``torch.get_num_threads() // workers`` torch threads (at least
+    one), each call with ``progress=False``, under one ``tqdm.auto`` bar (``desc``) that counts
+    finished runs (``progress=False`` is passed to ``fn`` where it takes one). ``calls`` maps a name to the keyword
+    arguments of that run (they override ``kwargs``).
+    """
+    from joblib import Parallel, delayed
+    from tqdm.auto import tqdm
+
+    if not callable(fn):
+        raise TypeError(f"run_many needs a function (e.g. train_discrete); got {type(fn).__name__}")
+    if not isinstance(calls, dict) or not calls or not all(isinstance(c, dict) for c in calls.values()):
+        raise TypeError("calls must be a non-empty dict {name: dict of keyword arguments}; "
+                        f"got {type(calls).__name__}" + (" with non-dict values" if isinstance(calls, dict) else ""))
+    quiet = {"progress": False} if "progress" in inspect.signature(fn).parameters else {}   # one bar, not one per run
+    full = {name: {**kwargs, **call, **quiet} for name, call in calls.items()}
+    for name, kw in full.items():
+        call_key(fn, args, kw)                                  # a call that does not fit fn fails before any work
+    use_cache = enabled()
+    results, todo = {}, []
+    for name, kw in full.items():
+        if use_cache and memory().cache(_call, ignore=["fn", "args", "kwargs"]).check_call_in_cache(
+                call_key(fn, args, kw), fn, args, kw):
+            results[name] = cached(fn)(*args, **kw)
+        else:
+            todo.append(name)
+    n_jobs = workers(len(todo))
+    bar = tqdm(total=len(todo), desc=desc or f"{len(todo)} runs on {n_jobs} process{'es' if n_jobs > 1 else ''}",
+               disable=not progress or not todo)
+    if n_jobs == 1:
+        for name in todo:
+            results[name] = cached(fn)(*args, **full[name]) if use_cache else fn(*args, **full[name])
+            bar.update(1)
+    else:
+        threads = max(1, torch.get_num_threads() // n_jobs)          # the cores shared out, never oversubscribed
+        jobs = Parallel(n_jobs=n_jobs, return_as="generator_unordered")(
+            delayed(_named_run)(name, fn, args, full[name], str(cache_dir()) if use_cache else None, threads)
+            for name in todo)
+        for name, result in jobs:
+            results[name] = result
+            bar.update(1)
+    bar.close()
+    return {name: results[name] for name in calls}

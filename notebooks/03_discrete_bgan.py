@@ -65,7 +65,7 @@ import torch
 from scipy.spatial.distance import jensenshannon
 
 from bgan_teach import estimators, weights
-from bgan_teach.cache import cached
+from bgan_teach.cache import run_many
 from bgan_teach.data import ring_grid, reference_variants
 from bgan_teach.divergences import names
 from bgan_teach.exercises import exercise
@@ -147,11 +147,11 @@ print("scipy agrees on 'one mode dropped':",
 # does depend smoothly on $\theta$ is the *probability* of the sample, $\log g_\theta(x\mid z)$.
 
 # %%
-logits = torch.randn(1, 2, GRID, requires_grad=True)        # one z: (1, d, K)
+logits = torch.randn(1, 2, GRID, generator=torch.Generator().manual_seed(SEED)).requires_grad_()   # one z: (1, d, K)
 x = sample_categorical(logits, generator=torch.Generator().manual_seed(0))
 print("sampled cell:", x.tolist(), "| dtype:", x.dtype, "| carries a gradient:", x.requires_grad)
 rounded = torch.round(torch.softmax(logits, -1))             # "round the probabilities to a one-hot"
-(rounded * torch.randn(1, 2, GRID)).sum().backward()         # any critic of the rounded input
+(rounded * torch.randn(1, 2, GRID, generator=torch.Generator().manual_seed(1))).sum().backward()   # any critic
 print("largest |gradient| through rounding:", float(logits.grad.abs().max()))
 log_g_x = categorical_log_prob(logits, x)                    # log g(x | z): smooth in the logits
 print("log g(x | z) =", round(float(log_g_x.detach()), 3), "| has a gradient:", log_g_x.requires_grad)
@@ -182,7 +182,7 @@ z1 = gen0.noise(1, torch.Generator().manual_seed(1))          # one z, (1, noise
 ell = gen0(z1)[0].detach().double()                            # its logits, (d, K)
 by_hand = float(torch.log_softmax(ell[0], -1)[cell[0]] + torch.log_softmax(ell[1], -1)[cell[1]])
 print(f"log g(x | z) for one z: {by_hand:.4f} by hand (two look-ups), "
-      f"{float(gen0.log_prob(torch.tensor([cell]), z1)):.4f} from the generator")
+      f"{float(gen0.log_prob(torch.tensor([cell]), z1).detach()):.4f} from the generator")
 
 # %% [markdown]
 # ### 3.3 The per-$z$ target $\tilde p(x\mid z)$
@@ -471,11 +471,14 @@ exercise("one_step", params, nb03.flat_parameters(twin))
 # $B = 64$, $M = 20$, Adam with learning rate $10^{-3}$ for the generator and $3\cdot10^{-3}$ for the critic, a small
 # gradient penalty on the critic ($0.2/K$), MLPs of 128 units. Because the target table is known, the history records
 # the **exact** JS every 10 steps, and each snapshot stores the generator's table $q$ and the critic's $\log w$ on every
-# cell, so the slider only moves precomputed arrays.
+# cell, so the slider only moves precomputed arrays. (The $M = 1$ run that §6a looks at trains beside it, on a second
+# CPU core where there is one: `run_many` in `bgan_teach.cache`, the same numbers as one after the other.)
 
 # %%
-result = cached(train_discrete)(data, GRID, divergence="gan", estimator="bgan", samples_per_z=SAMPLES_PER_Z,
-                                steps=STEPS, seed=SEED, target=p)
+main_runs = run_many(train_discrete, {"main": dict(divergence="gan", estimator="bgan", samples_per_z=SAMPLES_PER_Z),
+                                      "M = 1": dict(samples_per_z=1)},                 # §6a's M = 1 run
+                     data, GRID, steps=STEPS, seed=SEED, target=p)
+result = main_runs["main"]
 js_final = [v for v in result.history["js"] if np.isfinite(v)]
 drawn = critic_log_weights(result, m=SAMPLES_PER_Z, batch=64, seed=SEED)      # the trained critic on 64 z × M samples
 print(f"{result.seconds:.1f} s of training; exact JS {js_final[0]:.3f} at step 1, {js_final[-1]:.4f} at step {STEPS} "
@@ -508,7 +511,8 @@ scrubber.box
 # ## 6 · Experiments
 #
 # All runs below use the same data and seed 0; each is `EXP_STEPS` = 1000 steps unless stated, the trainer's defaults
-# unless stated, and is cached on disk (a rerun is instant). Change a dictionary and rerun a cell to try your own.
+# unless stated, and is cached on disk (a rerun is instant). The runs of one cell train side by side, one per CPU core.
+# Change a dictionary and rerun a cell to try your own.
 #
 # ### 6a · Samples per $z$: $M = 1$ carries no signal, more samples less bias
 #
@@ -520,9 +524,8 @@ scrubber.box
 # reference levels. Look at the bottom of each curve and at $M = 1$'s direction.
 
 # %%
-runs_m = {f"M = {m}": cached(train_discrete)(data, GRID, samples_per_z=m, steps=EXP_STEPS, seed=SEED, target=p,
-                                             progress=False)
-          for m in (1, 2, 5, 20)}
+runs_m = run_many(train_discrete, {f"M = {m}": dict(samples_per_z=m) for m in (1, 2, 5, 20)},   # side by side
+                  data, GRID, steps=EXP_STEPS, seed=SEED, target=p)
 fig, ax = figure("exp_m", figsize=(8, 3.6))
 plot_js_curves(ax, runs_m, REFERENCES, title="samples per z")
 print(format_table(js_summary(runs_m)))
@@ -546,7 +549,7 @@ ask("predict_m1")
 # $g_\theta(\cdot\mid z)$. Look at where $M = 1$ ends relative to the target's line.
 
 # %%
-run_m1 = cached(train_discrete)(data, GRID, samples_per_z=1, steps=STEPS, seed=SEED, target=p, progress=False)
+run_m1 = main_runs["M = 1"]                                     # trained beside the main run in §5
 curves = {"M = 1": nb03.entropy_curves(run_m1), f"M = {SAMPLES_PER_Z} (the main run)": nb03.entropy_curves(result)}
 fig, axes = figure("entropy_m1", ncols=2, figsize=(9.8, 3.8))
 plot_entropy(axes, curves, nb03.entropy_of(p), 2 * np.log(GRID))
@@ -595,9 +598,8 @@ print(f"variance: ESS per sample, per-z {trade['ess_per_z']:.3f}   global {trade
 # when one curve lies on top of the other.
 
 # %%
-runs_norm = {name: cached(train_discrete)(data, GRID, estimator=name, steps=EXP_STEPS, seed=SEED, target=p,
-                                          progress=False)
-             for name in ("bgan", "bgan_global")}
+runs_norm = run_many(train_discrete, {name: dict(estimator=name) for name in ("bgan", "bgan_global")},
+                     data, GRID, steps=EXP_STEPS, seed=SEED, target=p)
 fig, ax = figure("exp_norm", figsize=(8, 3.6))
 plot_js_curves(ax, runs_norm, REFERENCES, title="per-z (bgan) vs global (bgan_global)")
 print(format_table(js_summary(runs_norm)))
@@ -646,15 +648,10 @@ if EXP_STEPS != sweep["meta"]["budget"]["steps"]:
     print(f"(this run uses EXP_STEPS = {EXP_STEPS} steps: the sweep's rates, a shorter budget)")
 
 # %%
-def estimator_run(name):   # one estimator at its swept learning rate, the §6 budget, seed 0
-    return cached(train_discrete)(data, GRID, steps=EXP_STEPS, lr=best_lr[name], seed=SEED, target=p, progress=False,
-                                  **RING_ESTIMATORS[name])
-
-
-runs_est = {name: estimator_run(name) for name in ("bgan", "bgan_global", "reinforce", "reinforce_loo")}
-
-# %%
-runs_est.update({name: estimator_run(name) for name in ("gumbel_softmax", "gumbel_annealed")})
+runs_est = run_many(train_discrete, {name: dict(lr=best_lr[name], **RING_ESTIMATORS[name])   # each at its swept rate
+                                     for name in ("bgan", "bgan_global", "reinforce", "reinforce_loo",
+                                                  "gumbel_softmax", "gumbel_annealed")},
+                    data, GRID, steps=EXP_STEPS, seed=SEED, target=p)
 
 # %% [markdown]
 # **Figure.** Exact JS over training for the six estimators, each at its swept learning rate (in the legend), seed 0;
@@ -695,14 +692,8 @@ fig
 
 # %%
 DIV_SETTINGS = dict(penalty=0.1)
-runs_div = {name: cached(train_discrete)(data, GRID, divergence=name, steps=EXP_STEPS, seed=SEED, target=p,
-                                         progress=False, **DIV_SETTINGS)
-            for name in names()[:4]}
-
-# %%
-runs_div.update({name: cached(train_discrete)(data, GRID, divergence=name, steps=EXP_STEPS, seed=SEED, target=p,
-                                              progress=False, **DIV_SETTINGS)
-                 for name in names()[4:]})
+runs_div = run_many(train_discrete, {name: dict(divergence=name) for name in names()},
+                    data, GRID, steps=EXP_STEPS, seed=SEED, target=p, **DIV_SETTINGS)
 
 # %% [markdown]
 # **Figure.** Exact JS over training for the seven divergences (penalty 0.1), each in its own colour and named by its

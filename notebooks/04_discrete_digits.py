@@ -84,7 +84,7 @@ import numpy as np
 import torch
 
 from bgan_teach import weights
-from bgan_teach.cache import cached
+from bgan_teach.cache import cached, run_many
 from bgan_teach.divergences import DIVERGENCES
 from bgan_teach.estimators import discrete_generator_loss
 from bgan_teach.exercises import exercise
@@ -201,14 +201,10 @@ exercise("class_coverage", coverage, noise["coverage"])
 # Both runs use the same data, seed, networks and number of steps. Move the slider to scrub through training.
 
 # %%
-runs = {"plain": cached(train_digits)(2, setup="plain", steps=STEPS, seed=SEED, snapshot_every=SNAPSHOT_EVERY,
-                                     score_samples=SCORE_SAMPLES, **SMALL)}
-print(f"plain: {SETUPS['plain'] | SMALL}  ({runs['plain'].seconds:.0f} s)")
-
-# %%
-runs["cured"] = cached(train_digits)(2, setup="cured", steps=STEPS, seed=SEED, snapshot_every=SNAPSHOT_EVERY,
-                                     score_samples=SCORE_SAMPLES, **SMALL)
-print(f"cured: {SETUPS['cured'] | SMALL}  ({runs['cured'].seconds:.0f} s)")
+runs = run_many(train_digits, {"plain": dict(setup="plain"), "cured": dict(setup="cured")},   # side by side
+                2, steps=STEPS, seed=SEED, snapshot_every=SNAPSHOT_EVERY, score_samples=SCORE_SAMPLES, **SMALL)
+for name, run in runs.items():
+    print(f"{name}: {SETUPS[name] | SMALL}  ({run.seconds:.0f} s of training)")
 
 # %% [markdown]
 # **Figure (slider).** One row per run: 64 samples at the chosen step (left), the class coverage of 1000
@@ -348,8 +344,8 @@ fig
 # line.
 
 # %%
-fresh = {name: cached(fresh_critic_bounds)(run.generator, checkpoints=FRESH_CRITIC_STEPS, seed=SEED)
-         for name, run in runs.items()}
+fresh = run_many(fresh_critic_bounds, {name: dict(generator=run.generator) for name, run in runs.items()},
+                 checkpoints=FRESH_CRITIC_STEPS, seed=SEED)
 own = {name: score_curves(run)["bound"][-1] for name, run in runs.items()}
 fig, ax = figure("fresh-critic", figsize=(9.0, 3.4))
 plot_fresh_critic(ax, fresh, own)
@@ -419,23 +415,16 @@ print(f"K = 4 after {STEPS_K4} steps: {final['classes_covered']} classes ≥ 5 %
 # same (`tests/test_lessons_04.py` checks both facts on short runs).
 
 # %%
-def divergence_scores(name):   # one divergence on the short budget: last snapshot, ESS of the last 10 % of steps
-    run = cached(train_digits)(2, setup="cured", divergence=name, steps=STEPS_DIV, seed=SEED,
-                               snapshot_every=STEPS_DIV, score_samples=SCORE_SAMPLES, **SMALL)
-    return run.extras()[-1], run.history["ess"][-max(1, STEPS_DIV // 10):].mean(), run.stopped
-
-
+div_runs = run_many(train_digits, {name: dict(divergence=name)                   # five runs, side by side
+                                   for name in ("kl", "reverse_kl", "squared_hellinger", "neyman", "pearson")},
+                    2, setup="cured", steps=STEPS_DIV, seed=SEED, snapshot_every=STEPS_DIV,
+                    score_samples=SCORE_SAMPLES, **SMALL)
 cured = runs["cured"]
 div = {"gan": (next(v for v in cured.extras() if v["step"] == STEPS_DIV),
                cured.history["ess"][STEPS_DIV - max(1, STEPS_DIV // 10):STEPS_DIV].mean(), cured.stopped)}
 div["js"] = div["gan"]
-div.update({name: divergence_scores(name) for name in ("kl", "reverse_kl")})
-
-# %%
-div.update({name: divergence_scores(name) for name in ("squared_hellinger", "neyman")})
-
-# %%
-div["pearson"] = divergence_scores("pearson")
+for name, run in div_runs.items():   # last snapshot, ESS of the last 10 % of steps
+    div[name] = (run.extras()[-1], run.history["ess"][-max(1, STEPS_DIV // 10):].mean(), run.stopped)
 print(f"{'divergence':24s} classes≥5%  confidence  pixel error  ESS(last 10%)  stopped")
 for name, (f, ess_div, stopped) in div.items():
     print(f"{DIVERGENCES[name].title:24s} {f['classes_covered']:10d}  {f['confidence']:10.3f}  {f['pixel_error']:11.3f}  "
@@ -635,10 +624,10 @@ exercise("snr_from_draws", snr, summarize_gradients(grads, ref, targets["bgan"])
 
 # %%
 if RUN_AUTHORS_EXPERIMENT:
-    var_runs = {(m, est): cached(train_digits)(2, setup="cured", estimator=est, samples_per_z=m, steps=STEPS_AUTHORS,
-                                             seed=SEED, snapshot_every=max(1, STEPS_AUTHORS // 5),
-                                             score_samples=SCORE_SAMPLES, **SMALL)
-                for m in M_AUTHORS for est in ("bgan", "bgan_global")}
+    var_runs = run_many(train_digits, {(m, est): dict(estimator=est, samples_per_z=m)                   # side by side
+                                       for m in M_AUTHORS for est in ("bgan", "bgan_global")},
+                        2, setup="cured", steps=STEPS_AUTHORS, seed=SEED, snapshot_every=max(1, STEPS_AUTHORS // 5),
+                        score_samples=SCORE_SAMPLES, **SMALL)
     final_bound = {key: score_curves(run)["bound"][-3:].mean() for key, run in var_runs.items()}
     print("critic's estimate of 2·JSD − log 4 (mean of the last 3 snapshots), and the classifier's confidence")
     for m in M_AUTHORS:

@@ -50,7 +50,7 @@ import torch
 torch.set_num_threads(1)                  # tiny networks: one thread is as fast and plays well with others
 import numpy as np
 from bgan_teach import losses, weights
-from bgan_teach.cache import cached
+from bgan_teach.cache import cached, run_many
 from bgan_teach.exercises import exercise
 from bgan_teach.selfcheck import check
 from bgan_teach.generator_losses import GENERATOR_LOSSES
@@ -69,6 +69,7 @@ from bgan_teach.lessons.nb05 import (ask, linear_critic, two_modes_1d, two_modes
                                      share_near_modes, small_ring_sample)
 GAN = get_divergence("gan")
 LOSS_NAMES = ("boundary_seeking", "non_saturating", "minimax")
+torch.set_num_threads(1)   # small networks: one thread is as fast; side-by-side runs use the other cores
 
 # %% [markdown]
 # ## 1. Deriving the boundary-seeking objective
@@ -422,9 +423,9 @@ check("logit route at V = 15 is exactly 112.5", float(logit_route[1]), 112.5)
 # %%
 target = ring()
 display_ = BoundaryDisplay(target.extent(), n_grid=60, n_arrows=48, arrow_length=0.6)
-runs = {name: cached(train_continuous)(target, generator_loss=name, steps=STEPS_DEMO, seed=0, progress=not FAST,
-                                       snapshot_every=max(1, STEPS_DEMO // 2), snapshot_fn=display_.view.state)
-        for name in ("boundary_seeking", "non_saturating")}
+runs = run_many(train_continuous, {name: dict(generator_loss=name) for name in ("boundary_seeking", "non_saturating")},
+                target, steps=STEPS_DEMO, seed=0, snapshot_every=max(1, STEPS_DEMO // 2),
+                snapshot_fn=display_.view.state, progress=not FAST)               # the two runs side by side
 fig, axes = figure("nb05_side_by_side", nrows=2, ncols=3, figsize=(9.8, 7.2), layout="constrained")
 x_real = target.sample(400, 1)
 boundary_grid(axes, {name: [s.extras for s in res.snapshots] for name, res in runs.items()}, target.extent(), x_real,

@@ -60,7 +60,7 @@ setup_backend()
 
 import torch
 
-from bgan_teach.cache import cached
+from bgan_teach.cache import cached, run_many
 from bgan_teach.data.text import decode, load_corpus
 from bgan_teach.estimators import discrete_generator_loss
 from bgan_teach.exercises import exercise
@@ -268,15 +268,10 @@ print(f"ESS of this z: {1 / sum(wt ** 2 for _, _, wt in rows):.2f} of {len(rows)
 # rate; only the generator's estimator changes.
 
 # %%
-generator, critic = networks()
-reinforce = cached(train_discrete)(corpus.train, K, estimator="reinforce", lr=lr["reinforce"], generator=generator,
-                                   critic=critic, **budget)
-
-# %%
-generator, critic = networks()
-reinforce_loo = cached(train_discrete)(corpus.train, K, estimator="reinforce_loo", lr=lr["reinforce_loo"],
-                                       generator=generator, critic=critic, **budget)
-runs = {"BGAN": bgan, "REINFORCE": reinforce, "REINFORCE-LOO": reinforce_loo}
+baselines = run_many(train_discrete, {name: dict(estimator=name, lr=lr[name], generator=g, critic=c)   # side by side
+                                      for name, (g, c) in (("reinforce", networks()), ("reinforce_loo", networks()))},
+                     corpus.train, K, **budget)
+runs = {"BGAN": bgan, "REINFORCE": baselines["reinforce"], "REINFORCE-LOO": baselines["reinforce_loo"]}
 points = {name: final_point(run.generator, corpus, n=N_EVAL) for name, run in runs.items()}
 real = real_text_point(corpus, n=N_EVAL, seed=SEED)
 print(f"{'sampler':>14s} | lr     | bigram JS ↓ | word share ↑ | distinct-4 | unique share")

@@ -1,11 +1,13 @@
 """Regenerate the README pictures under docs/img/ from the package itself, so they stay true.
 
     .venv/bin/python tools/readme_pictures.py            # all pictures (a few minutes on 2 cores)
-    .venv/bin/python tools/readme_pictures.py lab        # one of: lab, digits, text
+    .venv/bin/python tools/readme_pictures.py lab        # one of: lab, twin, digits, text
     .venv/bin/python tools/readme_pictures.py --fast     # tiny runs, to check the script itself
 
 - ``lab.png``: the 2-D lab (``widgets.lab.boundary_lab``) after training on the ring: critic heatmap,
   the w = 1 boundary, real and generated points, the generator's gradient arrows.
+- ``twin.png``: the twin lab (``widgets.lab.twin_lab``): BGAN against the non-saturating loss from the same
+  seed and noise after 1500 steps, with the sample trails of a few fixed-noise points.
 - ``digits.png``: samples of the digits recipe (``training.digits_recipe.train_digits``), binarised.
 - ``text.png``: generated character strings (discrete BGAN with notebook 06's settings); samples that
   happen to contain a rude word (``BLOCKED``) are skipped.
@@ -45,6 +47,18 @@ def lab_picture(out: Path, fast: bool) -> str:
                               f"{100 * hq:.0f}% high quality\n" + lab.fig.axes[0].get_title(), fontsize=style.FONT["title"])
     lab.fig.savefig(out / "lab.png", dpi=DPI, bbox_inches="tight")
     return f"lab.png: {steps} steps, modes {covered}/{total}, high quality {100 * hq:.0f}%"
+
+
+def twin_picture(out: Path, fast: bool) -> str:
+    from bgan_teach.widgets.lab import twin_lab
+
+    steps, every = (40, 10) if fast else (1500, 50)
+    twin = twin_lab(("boundary_seeking", "non_saturating"), target="ring", seed=0, trails=True)
+    twin.train(steps, every=every)                    # a snapshot every 50 steps: the trails' history
+    twin.fig.savefig(out / "twin.png", dpi=DPI, bbox_inches="tight")
+    modes = [gan.snapshots[-1].extras["modes"] for gan in twin.gans]
+    return "twin.png: " + ", ".join(f"{gan.generator_loss} {c}/{t} modes, {100 * hq:.0f}% high quality"
+                                    for gan, (c, t, hq) in zip(twin.gans, modes)) + f" after {steps} steps"
 
 
 def digits_picture(out: Path, fast: bool) -> str:
@@ -93,7 +107,7 @@ def text_picture(out: Path, fast: bool) -> str:
     return f"text.png: {len(lines)} samples"
 
 
-PICTURES = {"lab": lab_picture, "digits": digits_picture, "text": text_picture}
+PICTURES = {"lab": lab_picture, "twin": twin_picture, "digits": digits_picture, "text": text_picture}
 
 
 def main(argv=None) -> int:
