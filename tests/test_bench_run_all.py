@@ -1,14 +1,10 @@
 """benchmarks/run_all.py: parsing other benchmarks' output and reading recorded latencies (no timing here)."""
 from __future__ import annotations
 
-import importlib.util
 import json
-from pathlib import Path
+from scripts import load_script
 
-_PATH = Path(__file__).resolve().parents[1] / "benchmarks" / "run_all.py"
-_SPEC = importlib.util.spec_from_file_location("run_all", _PATH)
-run_all = importlib.util.module_from_spec(_SPEC)
-_SPEC.loader.exec_module(run_all)
+run_all = load_script("benchmarks/run_all.py")
 
 
 def test_parse_output_turns_name_value_lines_into_rows():

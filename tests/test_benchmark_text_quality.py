@@ -1,20 +1,13 @@
 """benchmarks/text_quality.py: the GAN points beside the n-gram curve come from the committed text sweep."""
-import importlib.util
-from pathlib import Path
-
 import numpy as np
 import pytest
 
 from bgan_teach.lessons.sweep import load_sweep
-
-REPO = Path(__file__).resolve().parents[1]
+from scripts import load_script
 
 
 def _module():
-    spec = importlib.util.spec_from_file_location("text_quality", REPO / "benchmarks" / "text_quality.py")
-    mod = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(mod)
-    return mod
+    return load_script("benchmarks/text_quality.py")
 
 
 def test_gan_points_are_each_estimators_best_rate_means():

@@ -1,7 +1,6 @@
 """Notebook 05's lesson pieces: concept checks, the small helpers, the stability-grid summary and its figures."""
 from __future__ import annotations
 
-import importlib.util
 import math
 from pathlib import Path
 
@@ -22,15 +21,13 @@ from bgan_teach.metrics.stability import heat_table, load_stability, passes_bar,
 from bgan_teach.plotting.continuous_study import plot_alternating_1d, plot_stability_grid  # noqa: E402
 from bgan_teach.training import ContinuousGAN  # noqa: E402
 from bgan_teach.training.fixed_critic import generator_loss_gradient  # noqa: E402
+from scripts import load_script  # noqa: E402
 
 ROOT = Path(__file__).resolve().parents[1]
 
 
 def _bench():
-    spec = importlib.util.spec_from_file_location("stability_bench", ROOT / "benchmarks" / "stability.py")
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
+    return load_script("benchmarks/stability.py", "stability_bench")
 
 
 # --- concept checks -------------------------------------------------------------------------------

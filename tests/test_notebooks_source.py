@@ -1,15 +1,13 @@
 """Each notebook has one hand-edited source, ``notebooks/NN_*.py`` (jupytext py:percent); the ``.ipynb`` is built."""
 from __future__ import annotations
 
-import importlib.util
 from pathlib import Path
 
 import nbformat
+from scripts import load_script
 
 ROOT = Path(__file__).resolve().parents[1]
-_spec = importlib.util.spec_from_file_location("nbtool", ROOT / "tools" / "notebooks.py")
-nbtool = importlib.util.module_from_spec(_spec)
-_spec.loader.exec_module(nbtool)
+nbtool = load_script("tools/notebooks.py", "nbtool")
 
 
 def test_every_notebook_has_a_source_and_vice_versa():

@@ -6,17 +6,15 @@ says how to re-record when a number changes on purpose.
 """
 from __future__ import annotations
 
-import importlib.util
 import json
 from pathlib import Path
 
 import pytest
 import torch
+from scripts import load_script
 
 HERE = Path(__file__).parent / "recorded"
-_spec = importlib.util.spec_from_file_location("recorded_runs", HERE / "runs.py")
-runs = importlib.util.module_from_spec(_spec)
-_spec.loader.exec_module(runs)
+runs = load_script("tests/recorded/runs.py", "recorded_runs")
 RECORDED = json.loads((HERE / "runs.json").read_text())
 
 
