@@ -2,7 +2,6 @@
 notebooks with the solutions filled in run in fast mode with every exercise saying "correct"."""
 from __future__ import annotations
 
-import importlib.util
 import os
 from pathlib import Path
 
@@ -12,12 +11,11 @@ import pytest
 import torch
 
 from bgan_teach.exercises import exercise, verdict
-from bgan_teach.widgets.quiz import concept_check
+from bgan_teach.widgets.quiz import asker, concept_check
+from scripts import load_script
 
 ROOT = Path(__file__).resolve().parents[1]
-_spec = importlib.util.spec_from_file_location("nbtool_ex", ROOT / "tools" / "notebooks.py")
-nbtool = importlib.util.module_from_spec(_spec)
-_spec.loader.exec_module(nbtool)
+nbtool = load_script("tools/notebooks.py", "nbtool_ex")
 
 
 def test_verdicts(capsys):
@@ -54,6 +52,15 @@ def test_concept_check_feedback_by_setting_value():
     assert "<details>" in quiz.reveal.value and "4" in quiz.reveal.value
     with pytest.raises(ValueError, match="answer"):
         concept_check("?", ["a", "b"], answer=2, explanation="")
+
+
+def test_asker_builds_each_question_and_names_the_unknown():
+    """Check that a lesson's ask(name) builds that question's widget and an unknown name lists the known ones."""
+    ask = asker({"sum": dict(question="2 + 2?", options=["3", "4"], answer=1, explanation="Count.")})
+    quiz = ask("sum")
+    assert quiz.answer == 1 and "2 + 2?" in quiz.box.children[0].value
+    with pytest.raises(ValueError, match=r"name must be one of \['sum'\]; got 'summ'"):
+        ask("summ")
 
 
 def test_exercise_blocks_and_solutions_match():

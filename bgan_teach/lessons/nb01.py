@@ -25,7 +25,7 @@ import numpy as np
 from .._checks import as_tensor, in_interval, positive_int, same_shape
 from ..divergences import DIVERGENCES, get
 from ..plotting import style
-from ..widgets.quiz import ConceptCheck, concept_check
+from ..widgets.quiz import asker
 
 __all__ = ["bound_variance", "variance_rows", "variance_table", "plot_bound_noise", "QUESTIONS", "ask"]
 
@@ -184,8 +184,4 @@ QUESTIONS: dict[str, dict] = {
 }
 
 
-def ask(name: str) -> ConceptCheck:
-    """The concept check ``name`` of :data:`QUESTIONS` as a widget (leave it last in a cell)."""
-    if name not in QUESTIONS:
-        raise ValueError(f"name must be one of {list(QUESTIONS)}; got {name!r}")
-    return concept_check(**QUESTIONS[name])
+ask = asker(QUESTIONS)   # ask(name): the concept check QUESTIONS[name] as a widget (leave it last in a cell)

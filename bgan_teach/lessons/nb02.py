@@ -19,7 +19,7 @@ import torch
 
 from .._checks import as_tensor, in_interval, positive_int
 from ..training.bound import MixtureToy, conditional_targets, snis_estimates
-from ..widgets.quiz import ConceptCheck, concept_check
+from ..widgets.quiz import asker
 
 __all__ = ["per_z_vs_global", "ess_per_z_vs_global", "QUESTIONS", "ask"]
 F64 = torch.float64
@@ -147,8 +147,4 @@ QUESTIONS: dict[str, dict] = {
 }
 
 
-def ask(name: str) -> ConceptCheck:
-    """The concept check ``name`` of :data:`QUESTIONS` as a widget (leave it last in a cell)."""
-    if name not in QUESTIONS:
-        raise ValueError(f"name must be one of {list(QUESTIONS)}; got {name!r}")
-    return concept_check(**QUESTIONS[name])
+ask = asker(QUESTIONS)   # ask(name): the concept check QUESTIONS[name] as a widget (leave it last in a cell)

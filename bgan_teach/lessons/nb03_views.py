@@ -13,7 +13,7 @@ import numpy as np
 
 from ..plotting import style
 from ..plotting.discrete import log_ticks, reference_lines
-from ..widgets.quiz import ConceptCheck, concept_check
+from ..widgets.quiz import asker
 from .sweep import RING_LABELS
 
 __all__ = ["plot_entropy", "plot_estimator_runs", "QUESTIONS", "ask"]
@@ -161,8 +161,4 @@ QUESTIONS = {
 }
 
 
-def ask(name: str) -> ConceptCheck:
-    """The concept check ``name`` of :data:`QUESTIONS` as a widget (leave it last in a cell)."""
-    if name not in QUESTIONS:
-        raise ValueError(f"name must be one of {list(QUESTIONS)}; got {name!r}")
-    return concept_check(**QUESTIONS[name])
+ask = asker(QUESTIONS)   # ask(name): the concept check QUESTIONS[name] as a widget (leave it last in a cell)

@@ -27,7 +27,7 @@ from ..metrics.digits import digit_data
 from ..models.categorical import categorical_log_prob, one_hot, sample_categorical
 from ..training.discrete import DiscreteGAN, sample_from
 from ..plotting import style
-from ..widgets.quiz import ConceptCheck, concept_check
+from ..widgets.quiz import asker
 
 __all__ = ["critic_log_weights", "study_value", "study_label", "STUDY_ORDER", "STUDY_METRICS", "plot_estimator_study",
            "plot_bound_and_scores", "gan_bound", "fresh_critic_bounds", "plot_fresh_critic", "QUESTIONS", "ask"]
@@ -326,8 +326,4 @@ QUESTIONS: dict[str, dict] = {
 }
 
 
-def ask(name: str) -> ConceptCheck:
-    """The concept check ``name`` of :data:`QUESTIONS` as a widget (leave it last in a cell)."""
-    if name not in QUESTIONS:
-        raise ValueError(f"name must be one of {list(QUESTIONS)}; got {name!r}")
-    return concept_check(**QUESTIONS[name])
+ask = asker(QUESTIONS)   # ask(name): the concept check QUESTIONS[name] as a widget (leave it last in a cell)

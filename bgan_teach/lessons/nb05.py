@@ -17,7 +17,7 @@ import torch
 
 from .._checks import as_tensor, in_interval, positive_float, positive_int
 from ..config import make_generator
-from ..widgets.quiz import ConceptCheck, concept_check
+from ..widgets.quiz import asker
 
 __all__ = ["linear_critic", "two_modes_1d", "two_modes_density", "critic_on_grid", "share_near_modes",
            "small_ring_sample", "QUESTIONS", "ask"]
@@ -215,8 +215,4 @@ QUESTIONS: dict[str, dict] = {
 }
 
 
-def ask(name: str) -> ConceptCheck:
-    """The concept check ``name`` of :data:`QUESTIONS` as a widget (leave it last in a cell)."""
-    if name not in QUESTIONS:
-        raise ValueError(f"name must be one of {list(QUESTIONS)}; got {name!r}")
-    return concept_check(**QUESTIONS[name])
+ask = asker(QUESTIONS)   # ask(name): the concept check QUESTIONS[name] as a widget (leave it last in a cell)

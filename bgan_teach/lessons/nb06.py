@@ -24,7 +24,7 @@ from ..data.text import TextCorpus
 from ..metrics.text import diversity_metrics, text_metrics, vocabulary
 from ..models.sequence import sample_sequences
 from ..plotting import style
-from ..widgets.quiz import ConceptCheck, concept_check
+from ..widgets.quiz import ConceptCheck, asker, concept_check
 
 __all__ = ["final_point", "real_text_point", "plot_quality_diversity", "best_string_check", "QUESTIONS", "ask"]
 
@@ -174,8 +174,4 @@ QUESTIONS = {
 }
 
 
-def ask(name: str) -> ConceptCheck:
-    """The concept check ``name`` of :data:`QUESTIONS` as a widget (leave it last in a cell)."""
-    if name not in QUESTIONS:
-        raise ValueError(f"name must be one of {list(QUESTIONS)}; got {name!r}")
-    return concept_check(**QUESTIONS[name])
+ask = asker(QUESTIONS)   # ask(name): the concept check QUESTIONS[name] as a widget (leave it last in a cell)

@@ -8,10 +8,11 @@ explanation also sits in a collapsed "show the answer" block, which reads the sa
 from __future__ import annotations
 
 import html
+from typing import Callable
 
 import ipywidgets as W
 
-__all__ = ["ConceptCheck", "concept_check"]
+__all__ = ["ConceptCheck", "concept_check", "asker"]
 
 
 class ConceptCheck:
@@ -56,3 +57,15 @@ def concept_check(question: str, options: list[str], answer: int, explanation: s
                   why: dict[int, str] | None = None) -> ConceptCheck:
     """A multiple-choice question with instant feedback (show it by leaving it last in a cell)."""
     return ConceptCheck(question, options, answer, explanation, why)
+
+
+def asker(questions: dict[str, dict]) -> Callable[[str], ConceptCheck]:
+    """``ask(name)`` for one lesson: the concept check ``questions[name]`` (keyword arguments of
+    :func:`concept_check`) as a widget; an unknown name raises ``ValueError`` listing the names there are."""
+    def ask(name: str) -> ConceptCheck:
+        """The concept check ``name`` of this lesson's ``QUESTIONS`` as a widget (leave it last in a cell)."""
+        if name not in questions:
+            raise ValueError(f"name must be one of {list(questions)}; got {name!r}")
+        return concept_check(**questions[name])
+
+    return ask
