@@ -17,15 +17,14 @@ from __future__ import annotations
 import argparse
 import json
 import os
-import re
 import shutil
 import sys
-import time
 from pathlib import Path
 
 import nbformat
-from nbclient import NotebookClient
-from nbclient.exceptions import CellExecutionError
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+import nbexec  # noqa: E402
 
 REPO = Path(__file__).resolve().parents[1]
 
@@ -89,13 +88,7 @@ def run(path: Path, out: Path, timeout: int) -> tuple[list[dict], float, str | N
     out.mkdir(parents=True)
     nb = nbformat.read(path, as_version=4)
     nb.cells.insert(0, nbformat.v4.new_code_cell(HOOK % {"out": str(out), "prefix": path.name[:2]}))
-    client = NotebookClient(nb, timeout=timeout, kernel_name="python3",
-                            resources={"metadata": {"path": str(path.parent)}})
-    start, error = time.perf_counter(), None
-    try:
-        client.execute()
-    except CellExecutionError as exc:
-        error = re.sub(r"\x1b\[[0-9;]*m", "", str(exc)).strip().splitlines()[-1][:300]
+    seconds, error = nbexec.execute(nb, path.parent, timeout)
     path_index = out / "index.json"
     index = json.loads(path_index.read_text()) if path_index.exists() else []
     code = [cell for cell in nb.cells[1:] if cell.cell_type == "code"]        # the hook cell is not counted
@@ -104,7 +97,7 @@ def run(path: Path, out: Path, timeout: int) -> tuple[list[dict], float, str | N
     path_index.write_text(json.dumps(index, indent=1))
     nb.cells.pop(0)                                       # the executed notebook (text outputs, cell timings)
     nbformat.write(nb, out / "executed.ipynb")
-    return index, time.perf_counter() - start, error
+    return index, seconds, error
 
 
 def select(names: list[str]) -> list[Path]:

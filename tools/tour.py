@@ -16,7 +16,6 @@ import argparse
 import html
 import json
 import os
-import re
 import shutil
 import sys
 import time
@@ -24,12 +23,11 @@ from pathlib import Path
 
 import jinja2
 import nbformat
-from nbclient import NotebookClient
-from nbclient.exceptions import CellExecutionError
 from nbconvert import HTMLExporter
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 import static_widgets  # noqa: E402
+import nbexec  # noqa: E402
 
 REPO = Path(__file__).resolve().parents[1]
 # Draw every open figure once more so ipympl stores its last picture (_data_url) in the widget state.
@@ -59,19 +57,13 @@ def execute(path: Path, timeout: int, frames_file: Path | None = None,
     nb = nbformat.read(path, as_version=4)
     helpers = [FRAMES.format(path=str(frames_file), frames=frames)] if frames_file else []
     nb.cells += [nbformat.v4.new_code_cell(src) for src in [*helpers, FINAL_DRAW]]
-    client = NotebookClient(nb, timeout=timeout, kernel_name="python3", store_widget_state=True,
-                            resources={"metadata": {"path": str(path.parent)}})
-    start, error = time.perf_counter(), None
-    try:
-        client.execute()
-    except CellExecutionError as exc:
-        error = re.sub(r"\x1b\[[0-9;]*m", "", str(exc)).strip().splitlines()[-1][:300]
+    seconds, error = nbexec.execute(nb, path.parent, timeout, store_widget_state=True)
     for _ in range(len(helpers) + 1):
         cell = nb.cells.pop()                         # the helper cells are not part of the tour
         for out in cell.get("outputs", []):
             if out.get("output_type") == "stream":
                 print("".join(out.get("text", "")).rstrip(), flush=True)
-    return nb, time.perf_counter() - start, error
+    return nb, seconds, error
 
 
 def read_frames(path: Path) -> list[dict]:
