@@ -242,9 +242,8 @@ def run_many(fn: Callable, calls: dict, *args, desc: str | None = None, progress
 
     Calls already in the cache are loaded; the others run in :func:`workers` processes at once (in this
     process when that is one), each worker with ``torch.get_num_threads() // workers`` torch threads (at least
-    one), each call with ``progress=False``, under one ``tqdm.auto`` bar (``desc``) that counts
-    finished runs (``progress=False`` is passed to ``fn`` where it takes one). ``calls`` maps a name to the keyword
-    arguments of that run (they override ``kwargs``).
+    one), under one ``tqdm.auto`` bar (``desc``) that counts finished runs (``fn`` gets ``progress=False`` where it
+    takes one). ``calls`` maps a name to the keyword arguments of that run (they override ``kwargs``).
     """
     from joblib import Parallel, delayed
     from tqdm.auto import tqdm
@@ -256,14 +255,13 @@ def run_many(fn: Callable, calls: dict, *args, desc: str | None = None, progress
                         f"got {type(calls).__name__}" + (" with non-dict values" if isinstance(calls, dict) else ""))
     quiet = {"progress": False} if "progress" in inspect.signature(fn).parameters else {}   # one bar, not one per run
     full = {name: {**kwargs, **call, **quiet} for name, call in calls.items()}
-    for name, kw in full.items():
-        call_key(fn, args, kw)                                  # a call that does not fit fn fails before any work
+    keys = {name: call_key(fn, args, kw) for name, kw in full.items()}   # a call that does not fit fn fails here
     use_cache = enabled()
+    stored = memory().cache(_call, ignore=["fn", "args", "kwargs"]) if use_cache else None   # what cached() uses
     results, todo = {}, []
     for name, kw in full.items():
-        if use_cache and memory().cache(_call, ignore=["fn", "args", "kwargs"]).check_call_in_cache(
-                call_key(fn, args, kw), fn, args, kw):
-            results[name] = cached(fn)(*args, **kw)
+        if use_cache and stored.check_call_in_cache(keys[name], fn, args, kw):
+            results[name] = stored(keys[name], fn, args, kw)
         else:
             todo.append(name)
     n_jobs = workers(len(todo))
@@ -271,7 +269,7 @@ def run_many(fn: Callable, calls: dict, *args, desc: str | None = None, progress
                disable=not progress or not todo)
     if n_jobs == 1:
         for name in todo:
-            results[name] = cached(fn)(*args, **full[name]) if use_cache else fn(*args, **full[name])
+            results[name] = stored(keys[name], fn, args, full[name]) if use_cache else fn(*args, **full[name])
             bar.update(1)
     else:
         threads = max(1, torch.get_num_threads() // n_jobs)          # the cores shared out, never oversubscribed
