@@ -426,3 +426,17 @@ def test_m1_run_has_unit_ess_and_snapshots_hold_fresh_tables(tiny_run):
     last = result.snapshots[-1].extras["q"]
     np.testing.assert_allclose(last, model_table(result.generator, num_z=result.config["metric_num_z"]).numpy())
     assert isinstance(CategoricalGenerator(2, 8), torch.nn.Module)
+
+
+def test_js_and_gan_ring_runs_are_the_same_run():
+    """Check that on the ring, with a penalty, JS and GAN give the same generator updates and exact-JS curve, their
+    critic losses differing by log 4 (notebook 03 §6d trains the GAN run and shows it for both)."""
+    grid = ring_grid(8)
+    data = grid.sample(500, torch.Generator().manual_seed(0))
+    kw = dict(steps=12, samples_per_z=3, batch_size=8, seed=0, target=grid.probs(), penalty=0.1, snapshot_every=6,
+              progress=False, metric_num_z=64, metric_every=2)
+    gan, js = train_discrete(data, 8, divergence="gan", **kw), train_discrete(data, 8, divergence="js", **kw)
+    assert np.array_equal(gan.history["loss_g"], js.history["loss_g"])
+    assert np.array_equal(gan.history["js"], js.history["js"], equal_nan=True)
+    np.testing.assert_allclose(gan.history["loss_d"] - js.history["loss_d"], math.log(4), rtol=0, atol=1e-5)
+    assert all(torch.equal(a, b) for a, b in zip(gan.generator.parameters(), js.generator.parameters()))
