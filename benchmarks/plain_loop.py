@@ -9,6 +9,9 @@ M = 20, noise 64 and MLPs of width 256 (the networks ``train_digits`` builds), G
 BGAN weights, Adam for both networks, no penalty, no target, no snapshot function, no progress bar.
 The plain loop draws the same random numbers in the same order as the trainer, so after the timing
 it is checked to reproduce the trainer's history and final weights exactly (the two do the same work).
+A second plain loop is the one the issue describes: it samples by Gumbel-max (argmax of logits plus
+Gumbel noise, M·B·d·K uniforms) and one-hot encodes with ``F.one_hot``. It draws other samples, so its
+numbers differ from the trainer's; it is timed beside the other two.
 Rounds alternate plain / trainer (the order flips every round) to cancel drift on a shared machine;
 steps/s are medians over rounds, per wall-clock second and per second of the thread's CPU time (the
 latter moves less when other jobs share the cores); the ratio is ``train_discrete`` / plain, per round
@@ -38,7 +41,20 @@ def mlp(sizes: list[int]) -> nn.Sequential:
     return nn.Sequential(*layers)
 
 
-def plain_loop(data: torch.Tensor, steps: int, seed: int = SEED):
+def draw_multinomial(logits: torch.Tensor, rng: torch.Generator) -> torch.Tensor:
+    """M draws per z from softmax(logits) (B, d, K) → (M, B, d): ``torch.multinomial``, the trainer's draws."""
+    b, d, k = logits.shape
+    probs = torch.softmax(logits, -1).reshape(-1, k)                                        # (B·d, K)
+    return torch.multinomial(probs, M, True, generator=rng).view(b, d, M).permute(2, 0, 1)
+
+
+def draw_gumbel_max(logits: torch.Tensor, rng: torch.Generator) -> torch.Tensor:
+    """M draws per z by Gumbel-max: argmax_k (logits_k + G_k), G = −log(−log U) (B, d, K) → (M, B, d)."""
+    u = torch.rand(M, *logits.shape, generator=rng, dtype=logits.dtype)                     # (M, B, d, K)
+    return (logits - torch.log(-torch.log(u))).argmax(-1)
+
+
+def plain_loop(data: torch.Tensor, steps: int, seed: int = SEED, draw=draw_multinomial):
     """The whole estimator in one function: no validation, no history object, no diagnostics."""
     n, d = data.shape
     torch.manual_seed(seed)                                     # the same initial weights as the trainer's
@@ -51,9 +67,8 @@ def plain_loop(data: torch.Tensor, steps: int, seed: int = SEED):
     for _ in range(steps):
         x_real = F.one_hot(data[torch.randint(n, (B,), generator=rng)], K).float()          # (B, d, K)
         logits = gen(torch.randn(B, NOISE, generator=rng)).view(B, d, K)                     # (B, d, K)
-        with torch.no_grad():                                                                # M per z
-            probs = torch.softmax(logits, -1).reshape(-1, K)                                 # (B·d, K)
-            x_fake = torch.multinomial(probs, M, True, generator=rng).view(B, d, M).permute(2, 0, 1)
+        with torch.no_grad():
+            x_fake = draw(logits, rng)                                                       # (M, B, d): M per z
         v_fake = critic(F.one_hot(x_fake, K).float().flatten(0, 1).flatten(1)).view(M, B)   # (M, B)
         v_real = critic(x_real.flatten(1)).squeeze(-1)                                       # (B,)
         loss_d = F.softplus(-v_real).mean() + F.softplus(v_fake).mean()                      # −GAN bound
@@ -69,6 +84,11 @@ def plain_loop(data: torch.Tensor, steps: int, seed: int = SEED):
         opt_g.step()
         losses.append((loss_d.item(), loss_g.item()))
     return gen, critic, losses
+
+
+def gumbel_loop(data: torch.Tensor, steps: int, seed: int = SEED):
+    """The plain loop as the issue describes it: Gumbel-max draws (other samples than the trainer's)."""
+    return plain_loop(data, steps, seed, draw=draw_gumbel_max)
 
 
 def trainer(data: torch.Tensor, steps: int, seed: int = SEED):
@@ -108,20 +128,23 @@ def main() -> None:
     print(f"machine: {os.cpu_count()} cores, torch threads {torch.get_num_threads()}, torch {torch.__version__}, "
           f"load average {os.getloadavg()[0]:.1f}")
     print(f"setup: binarised digits, B={B}, M={M}, noise {NOISE}, MLPs of {HIDDEN}, {rounds} rounds x {steps} steps")
-    plain_loop(data, 20)                                    # warm-up (allocator, first-call costs)
-    trainer(data, 20)
-    plain, ours = [], []
+    loops = {"plain loop": plain_loop, "plain loop, Gumbel-max": gumbel_loop, "train_discrete": trainer}
+    for fn in loops.values():
+        fn(data, 20)                                        # warm-up (allocator, first-call costs)
+    runs = {name: [] for name in loops}
     for r in range(rounds):
-        pair = ((plain, plain_loop), (ours, trainer))
-        for runs, fn in (pair if r % 2 == 0 else pair[::-1]):
-            runs.append(steps_per_second(fn, data, steps))
+        order = list(loops) if r % 2 == 0 else list(loops)[::-1]
+        for name in order:
+            runs[name].append(steps_per_second(loops[name], data, steps))
     for i, clock in enumerate(("wall", "cpu")):
-        p, o = [r[i] for r in plain], [r[i] for r in ours]
-        ratios = [a / b for a, b in zip(o, p)]
-        print(f"plain loop steps/s ({clock}): {statistics.median(p):.1f} (range {min(p):.1f}-{max(p):.1f})")
-        print(f"train_discrete steps/s ({clock}): {statistics.median(o):.1f} (range {min(o):.1f}-{max(o):.1f})")
-        print(f"ratio train_discrete / plain ({clock}): {statistics.median(ratios):.2f} "
-              f"(range {min(ratios):.2f}-{max(ratios):.2f}, per round)")
+        for name, got in runs.items():
+            v = [r[i] for r in got]
+            print(f"{name} steps/s ({clock}): {statistics.median(v):.1f} (range {min(v):.1f}-{max(v):.1f})")
+        ours = [r[i] for r in runs["train_discrete"]]
+        for name in ("plain loop", "plain loop, Gumbel-max"):
+            ratios = [a / b[i] for a, b in zip(ours, runs[name])]
+            print(f"ratio train_discrete / {name} ({clock}): {statistics.median(ratios):.2f} "
+                  f"(range {min(ratios):.2f}-{max(ratios):.2f}, per round)")
     print(f"same numbers as the plain loop: {'yes' if same_numbers(data, 30) else 'NO'}")
 
 

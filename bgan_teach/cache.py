@@ -46,7 +46,8 @@ thread, so two processes on two cores do twice the work of one), with one progre
 
 Each result is exactly the one ``cached(fn)(*args, **kwargs, **calls[name])`` gives in a process with the
 worker's number of torch threads (same seed, same numbers: a test compares them bit for bit), and it is stored
-in the cache as such. Torch's CPU kernels may round differently with another number of threads (in the last
+in the cache as such. The notebooks call :func:`start_workers` in their setup cell, so that the workers start
+(2-3 s each) while the first cells run rather than inside the first ``run_many``. Torch's CPU kernels may round differently with another number of threads (in the last
 bits, which a long GAN run can amplify), so the notebooks that use :func:`run_many` set one thread for every
 run (``torch.set_num_threads(1)``): then a run in a worker and the same run in the notebook agree exactly. The
 number of threads is not part of the cache key.
@@ -58,6 +59,7 @@ import hashlib
 import inspect
 import os
 import shutil
+import threading
 import types
 from pathlib import Path
 from typing import Any, Callable
@@ -66,7 +68,7 @@ import joblib
 import joblib.hashing
 import torch
 
-__all__ = ["cached", "run_many", "workers", "enabled", "cache_dir", "package_key", "call_key", "memory", "clear",
+__all__ = ["cached", "run_many", "start_workers", "workers", "enabled", "cache_dir", "package_key", "call_key", "memory", "clear",
            "IGNORED"]
 
 IGNORED = ("progress",)          # arguments that change only what is printed, never the result
@@ -209,6 +211,11 @@ def clear() -> Path:
 # --- several runs at once -------------------------------------------------------------------------------
 def workers(n_calls: int) -> int:
     """Worker processes for ``n_calls`` trainings: one per core (``BGAN_WORKERS`` overrides), at most one per call."""
+    return max(1, min(_cores(), n_calls))
+
+
+def _cores() -> int:
+    """Cores this process may use, or ``BGAN_WORKERS`` when set (a positive integer)."""
     raw = os.environ.get("BGAN_WORKERS", "").strip()
     if raw:
         try:
@@ -219,7 +226,42 @@ def workers(n_calls: int) -> int:
             raise ValueError(f"BGAN_WORKERS must be a positive integer; got {raw!r}")
     else:
         cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1)
-    return max(1, min(cores, n_calls))
+    return cores
+
+
+_starting: threading.Thread | None = None      # start_workers' thread, joined before run_many uses the workers
+
+
+def _ready() -> bool:
+    """What each worker runs when :func:`start_workers` starts it: what a first run would pay once per process
+    (importing the trainers, and the first optimiser step, which imports ``torch._dynamo``: about 1 s)."""
+    import bgan_teach.training  # noqa: F401
+
+    weight = torch.nn.Parameter(torch.zeros(1))
+    opt = torch.optim.Adam([weight])
+    weight.sum().backward()
+    opt.step()
+    opt.zero_grad()
+    return True
+
+
+def start_workers() -> None:
+    """Start :func:`run_many`'s worker processes now, in a background thread, and return at once.
+
+    A worker's first job waits 2-3 s while the process starts, imports torch and the trainers and takes its
+    first optimiser step (which imports ``torch._dynamo``); a notebook calls this in its setup cell so that this
+    happens while the first cells run, not inside its first ``run_many``. Nothing is started where ``run_many``
+    would use no workers (one core, or ``BGAN_WORKERS=1``). ``run_many`` waits for the start to finish before it
+    sends work, so calling this is never wrong, only sometimes useless.
+    """
+    global _starting
+    from joblib import Parallel, delayed
+
+    n_jobs = _cores()
+    if n_jobs >= 2 and (_starting is None or not _starting.is_alive()):
+        _starting = threading.Thread(target=lambda: Parallel(n_jobs=n_jobs)(delayed(_ready)() for _ in range(n_jobs)),
+                                     name="bgan-teach: starting workers", daemon=True)
+        _starting.start()
 
 
 def _one_run(fn: Callable, args: tuple, kwargs: dict, location: str | None, threads: int):
@@ -273,6 +315,8 @@ def run_many(fn: Callable, calls: dict, *args, desc: str | None = None, progress
             bar.update(1)
     else:
         threads = max(1, torch.get_num_threads() // n_jobs)          # the cores shared out, never oversubscribed
+        if _starting is not None:
+            _starting.join()                                          # one Parallel call at a time
         jobs = Parallel(n_jobs=n_jobs, return_as="generator_unordered")(
             delayed(_named_run)(name, fn, args, full[name], str(cache_dir()) if use_cache else None, threads)
             for name in todo)

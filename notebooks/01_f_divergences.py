@@ -85,7 +85,7 @@ import torch
 from IPython.display import Markdown
 
 from bgan_teach import divergences
-from bgan_teach.cache import run_many
+from bgan_teach.cache import run_many, start_workers
 from bgan_teach.exercises import exercise
 from bgan_teach.lessons.nb01 import ask, bound_variance, plot_bound_noise, variance_rows, variance_table
 from bgan_teach.lessons.table import divergence_table
@@ -97,6 +97,7 @@ from bgan_teach.training.bound import example_pair, fit_bound
 from bgan_teach.widgets.fdiv import fenchel_lab
 
 torch.set_num_threads(1)
+start_workers()   # run_many's worker processes start now, in the background (bgan_teach.cache)
 
 # %% [markdown]
 # ## 1. The f-divergence

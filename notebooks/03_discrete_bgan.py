@@ -65,7 +65,7 @@ import torch
 from scipy.spatial.distance import jensenshannon
 
 from bgan_teach import estimators, weights
-from bgan_teach.cache import run_many
+from bgan_teach.cache import run_many, start_workers
 from bgan_teach.data import ring_grid, reference_variants
 from bgan_teach.divergences import names
 from bgan_teach.exercises import exercise
@@ -83,6 +83,7 @@ from bgan_teach.training.discrete import DiscreteGAN
 from bgan_teach.widgets import grid_scrubber, weight_bars_lab
 
 torch.set_num_threads(1)   # small networks: one thread is as fast, and leaves a core for you
+start_workers()   # run_many's worker processes start now, in the background (bgan_teach.cache)
 
 # %% [markdown]
 # ## 1 · The target: a ring of Gaussians on a grid

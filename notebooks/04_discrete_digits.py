@@ -84,7 +84,7 @@ import numpy as np
 import torch
 
 from bgan_teach import weights
-from bgan_teach.cache import run_many
+from bgan_teach.cache import run_many, start_workers
 from bgan_teach.divergences import DIVERGENCES
 from bgan_teach.estimators import discrete_generator_loss
 from bgan_teach.exercises import exercise
@@ -100,6 +100,7 @@ from bgan_teach.training.estimator_study import (enumerable_problem, estimator_g
 from bgan_teach.widgets.digits import digits_scrubber
 
 torch.set_num_threads(1)
+start_workers()   # run_many's worker processes start now, in the background (bgan_teach.cache)
 
 # %% [markdown]
 # ## 1. The data and the yardstick

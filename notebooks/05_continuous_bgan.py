@@ -47,10 +47,9 @@ from bgan_teach.plotting import setup_backend
 setup_backend()
 import math
 import torch
-torch.set_num_threads(1)                  # tiny networks: one thread is as fast and plays well with others
 import numpy as np
 from bgan_teach import losses, weights
-from bgan_teach.cache import run_many
+from bgan_teach.cache import run_many, start_workers
 from bgan_teach.exercises import exercise
 from bgan_teach.selfcheck import check
 from bgan_teach.generator_losses import GENERATOR_LOSSES
@@ -70,6 +69,7 @@ from bgan_teach.lessons.nb05 import (ask, linear_critic, two_modes_1d, two_modes
 GAN = get_divergence("gan")
 LOSS_NAMES = ("boundary_seeking", "non_saturating", "minimax")
 torch.set_num_threads(1)   # small networks: one thread is as fast; side-by-side runs use the other cores
+start_workers()   # run_many's worker processes start now, in the background (bgan_teach.cache)
 
 # %% [markdown]
 # ## 1. Deriving the boundary-seeking objective

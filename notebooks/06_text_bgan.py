@@ -60,7 +60,7 @@ setup_backend()
 
 import torch
 
-from bgan_teach.cache import cached, run_many
+from bgan_teach.cache import cached, run_many, start_workers
 from bgan_teach.data.text import decode, load_corpus
 from bgan_teach.estimators import discrete_generator_loss
 from bgan_teach.exercises import exercise
@@ -76,6 +76,7 @@ from bgan_teach.training.discrete import train_discrete
 from bgan_teach.widgets.text import text_scrubber, views_of
 
 torch.set_num_threads(1)              # small networks: one thread is as fast, and leaves a core for you
+start_workers()   # run_many's worker processes start now, in the background (bgan_teach.cache)
 
 # %% [markdown]
 # ## 1. The data: windows of English, one categorical per position

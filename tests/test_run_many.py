@@ -119,3 +119,24 @@ def test_workers_share_the_callers_threads():
     torch.set_num_threads(1)
     for name, seed in (("a", 0), ("b", 1)):
         _same(runs[name], train_discrete(DATA, 8, seed=seed, progress=False, **SMALL_D))
+
+
+def test_start_workers_starts_them_in_the_background_and_run_many_uses_them():
+    """Check start_workers returns at once, its thread ends, and run_many afterwards gives the in-process numbers."""
+    cache.start_workers()
+    thread = cache._starting
+    assert thread is not None
+    cache.start_workers()                                   # a second call while starting: the same thread
+    assert cache._starting is thread
+    thread.join(timeout=120)
+    assert not thread.is_alive()
+    runs = run_many(train_discrete, {"a": dict(seed=0), "b": dict(seed=1)}, DATA, 8, **SMALL_D)
+    _same(runs["a"], train_discrete(DATA, 8, seed=0, progress=False, **SMALL_D))
+
+
+def test_start_workers_starts_nothing_on_one_worker(monkeypatch):
+    """Check that with BGAN_WORKERS=1 no thread is started (run_many would run everything in this process)."""
+    monkeypatch.setenv("BGAN_WORKERS", "1")
+    monkeypatch.setattr(cache, "_starting", None)
+    cache.start_workers()
+    assert cache._starting is None
