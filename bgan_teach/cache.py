@@ -233,10 +233,9 @@ _starting: threading.Thread | None = None      # start_workers' thread, joined b
 
 
 def _ready() -> bool:
-    """What each worker runs when :func:`start_workers` starts it: what a first run would pay once per process
-    (importing the trainers, and the first optimiser step, which imports ``torch._dynamo``: about 1 s)."""
-    import bgan_teach.training  # noqa: F401
-
+    """What each worker runs when :func:`start_workers` starts it: what a first run pays once per process
+    (importing torch and this module, and the first optimiser step, which imports ``torch._dynamo``: about 1 s).
+    The trainers are imported by the first job that uses them (this module may not import them)."""
     weight = torch.nn.Parameter(torch.zeros(1))
     opt = torch.optim.Adam([weight])
     weight.sum().backward()
@@ -248,7 +247,7 @@ def _ready() -> bool:
 def start_workers() -> None:
     """Start :func:`run_many`'s worker processes now, in a background thread, and return at once.
 
-    A worker's first job waits 2-3 s while the process starts, imports torch and the trainers and takes its
+    A worker's first job waits 2-3 s while the process starts, imports torch and takes its
     first optimiser step (which imports ``torch._dynamo``); a notebook calls this in its setup cell so that this
     happens while the first cells run, not inside its first ``run_many``. Nothing is started where ``run_many``
     would use no workers (one core, or ``BGAN_WORKERS=1``). ``run_many`` waits for the start to finish before it
