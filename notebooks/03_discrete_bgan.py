@@ -475,12 +475,12 @@ exercise("one_step", params, nb03.flat_parameters(twin))
 # cell, so the slider only moves precomputed arrays.
 #
 # While the main run trains, the second CPU core (where there is one) trains the runs §6a and §6b look at: the
-# $M = 1$ run of the same length, and five shorter ones (`run_many` in `bgan_teach.cache`: runs side by side, the
+# $M = 1$ run of the same length, and three shorter ones (`run_many` in `bgan_teach.cache`: runs side by side, the
 # same numbers as one after the other, each stored on disk). §6a and §6b then ask for the same runs and load them.
 
 # %%
 LATER = {f"global, {EXP_STEPS} steps": dict(estimator="bgan_global", steps=EXP_STEPS),                  # §6b
-         **{f"M = {m}, {EXP_STEPS} steps": dict(samples_per_z=m, steps=EXP_STEPS) for m in (20, 5, 2, 1)}}   # §6a
+         **{f"M = {m}, {EXP_STEPS} steps": dict(samples_per_z=m, steps=EXP_STEPS) for m in (5, 2)}}         # §6a
 main_runs = run_many(train_discrete, {"main": dict(divergence="gan", estimator="bgan", samples_per_z=SAMPLES_PER_Z),
                                       "M = 1": dict(samples_per_z=1), **LATER},      # longest first: less waiting
                      data, GRID, steps=STEPS, seed=SEED, target=p)
@@ -524,14 +524,17 @@ scrubber.box
 #
 # With $M = 1$, $\tilde w \equiv 1$ whatever the critic says. For $M\ge2$ the self-normalised estimator is biased (the
 # weights are normalised by a Monte Carlo sum), and the bias shrinks roughly like $1/M$ (`docs/math.md` §4.5); each step
-# also costs $M\cdot B$ critic evaluations.
+# also costs $M\cdot B$ critic evaluations. The $M = 1$ and $M = 20$ curves are the first `EXP_STEPS` steps of §5's
+# two long runs: with the same seed, a run's first steps do not depend on how many steps follow (`nb03.first_steps`).
 #
 # **Figure.** Exact JS over training for $M$ = 1, 2, 5, 20 (dark to light is large to small $M$), the grey lines the
 # reference levels. Look at the bottom of each curve and at $M = 1$'s direction.
 
 # %%
-runs_m = run_many(train_discrete, {f"M = {m}": dict(samples_per_z=m) for m in (1, 2, 5, 20)},   # side by side
+runs_m = run_many(train_discrete, {f"M = {m}": dict(samples_per_z=m) for m in (2, 5)},   # trained beside §5's runs
                   data, GRID, steps=EXP_STEPS, seed=SEED, target=p)
+runs_m = {"M = 1": nb03.first_steps(main_runs["M = 1"], EXP_STEPS), **runs_m,          # the first EXP_STEPS steps of
+          "M = 20": nb03.first_steps(result, EXP_STEPS)}                              # §5's two long runs (below)
 fig, ax = figure("exp_m", figsize=(8, 3.6))
 plot_js_curves(ax, runs_m, REFERENCES, title="samples per z")
 print(format_table(js_summary(runs_m)))
@@ -604,8 +607,9 @@ print(f"variance: ESS per sample, per-z {trade['ess_per_z']:.3f}   global {trade
 # when one curve lies on top of the other.
 
 # %%
-runs_norm = run_many(train_discrete, {name: dict(estimator=name) for name in ("bgan", "bgan_global")},
-                     data, GRID, steps=EXP_STEPS, seed=SEED, target=p)
+runs_norm = {"bgan": runs_m["M = 20"],                                                # per-z: §6a's M = 20 run
+             **run_many(train_discrete, {"bgan_global": dict(estimator="bgan_global")},
+                        data, GRID, steps=EXP_STEPS, seed=SEED, target=p)}
 fig, ax = figure("exp_norm", figsize=(8, 3.6))
 plot_js_curves(ax, runs_norm, REFERENCES, title="per-z (bgan) vs global (bgan_global)")
 print(format_table(js_summary(runs_norm)))

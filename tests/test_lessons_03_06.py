@@ -440,3 +440,21 @@ def test_js_and_gan_ring_runs_are_the_same_run():
     assert np.array_equal(gan.history["js"], js.history["js"], equal_nan=True)
     np.testing.assert_allclose(gan.history["loss_d"] - js.history["loss_d"], math.log(4), rtol=0, atol=1e-5)
     assert all(torch.equal(a, b) for a, b in zip(gan.generator.parameters(), js.generator.parameters()))
+
+
+def test_first_steps_of_a_long_run_is_the_short_run():
+    """Check that the first 12 steps of a 30-step ring run have the 12-step run's history (every quantity but the
+    wall-clock seconds) and js_summary, as notebook 03 §6a/§6b use; a longer request than the run is refused."""
+    grid = ring_grid(8)
+    data = grid.sample(500, torch.Generator().manual_seed(0))
+    kw = dict(samples_per_z=3, batch_size=8, seed=0, target=grid.probs(), progress=False, metric_num_z=64,
+              metric_every=4)
+    long, short = train_discrete(data, 8, steps=30, **kw), train_discrete(data, 8, steps=12, **kw)
+    head = nb03.first_steps(long, 12)
+    assert head.history.keys() == short.history.keys() and head.stopped is None
+    for key in set(short.history.keys()) - {"seconds"}:
+        assert np.array_equal(head.history[key], short.history[key], equal_nan=True), key
+    from bgan_teach.metrics import js_summary
+    assert js_summary({"a": head}) == js_summary({"a": short})
+    with pytest.raises(ValueError, match="at most"):
+        nb03.first_steps(short, 13)

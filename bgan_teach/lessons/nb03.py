@@ -21,16 +21,18 @@ autograd and compared with autograd on the exact objective (`docs/math.md` §5.3
 from __future__ import annotations
 
 import math
+from types import SimpleNamespace
 
 import torch
 
 from .._checks import as_tensor, positive_float, positive_int
 from ..config import make_generator
 from ..metrics.grid import MAX_CELLS
+from ..training.common import History
 
 __all__ = ["cells", "log_g_table", "score_vectors", "per_z_target", "forward_kl_gradients", "score_identity",
            "reverse_kl_gradients", "mle_gradient", "sampled_bgan_gradient", "first_order_gap", "first_order_check",
-           "update_parts", "per_z_vs_global", "entropy_curves", "flat_parameters", "entropy_of"]
+           "update_parts", "per_z_vs_global", "entropy_curves", "flat_parameters", "entropy_of", "first_steps"]
 F64 = torch.float64
 
 
@@ -262,3 +264,24 @@ def entropy_of(table) -> float:
     if (p < 0).any() or not math.isclose(float(p.sum()), 1.0, abs_tol=1e-6):
         raise ValueError("table must be non-negative and sum to 1")
     return float(-torch.xlogy(p, p).sum())
+
+
+def first_steps(run, steps: int) -> SimpleNamespace:
+    """What a run of only ``steps`` steps would have recorded, read off a longer run with the same settings.
+
+    The trainers draw every random number of step t from the run's own generator in the same order whatever the
+    total number of steps, and metrics and snapshots draw none of them, so the first ``steps`` rows of a long
+    run's history are the history of the short run (``tests/test_lessons_03_06.py`` checks it). Returns
+    ``.history`` (a History of those rows) and ``.stopped`` (the long run's message if it stopped by then):
+    what ``js_summary`` and ``plot_js_curves`` read. The networks are not included: they are the long run's.
+    A short run also records its metrics at its last step; the long run has them there only when ``steps`` is a
+    multiple of its ``metric_every`` (10 by default), so choose such a ``steps``.
+    """
+    steps = positive_int(steps, "steps")
+    if steps > len(run.history) and not run.stopped:
+        raise ValueError(f"steps must be at most the run's {len(run.history)} steps; got {steps}")
+    history = History()
+    for row in run.history.rows[:steps]:
+        history.append(**row)
+    stopped = run.stopped if len(run.history) <= steps else None        # a NaN stop within the first steps
+    return SimpleNamespace(history=history, stopped=stopped)
