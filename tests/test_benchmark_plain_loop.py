@@ -7,21 +7,13 @@ from __future__ import annotations
 
 import math
 
-import pytest
 import torch
 from scripts import load_script
+from threads import one_thread  # noqa: F401  (autouse: one torch thread)
 
 from bgan_teach.data import digits_binarized
 
 plain = load_script("benchmarks/plain_loop.py")
-
-
-@pytest.fixture(autouse=True)
-def one_thread():
-    before = torch.get_num_threads()
-    torch.set_num_threads(1)
-    yield
-    torch.set_num_threads(before)
 
 
 def test_gumbel_max_draws_follow_softmax():
@@ -43,3 +35,8 @@ def test_multinomial_loop_equals_the_trainer_and_the_gumbel_loop_trains():
     assert plain.same_numbers(data, 4)
     _, _, losses = plain.gumbel_loop(data, 4)
     assert len(losses) == 4 and all(math.isfinite(a) and math.isfinite(b) for a, b in losses)
+
+
+def test_runs_on_one_thread():
+    """Check that the shared autouse fixture (tests/threads.py) is active in this module."""
+    assert torch.get_num_threads() == 1

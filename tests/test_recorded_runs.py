@@ -10,20 +10,12 @@ import json
 from pathlib import Path
 
 import pytest
-import torch
 from scripts import load_script
+from threads import one_thread  # noqa: F401  (autouse: one torch thread)
 
 HERE = Path(__file__).parent / "recorded"
 runs = load_script("tests/recorded/runs.py", "recorded_runs")
 RECORDED = json.loads((HERE / "runs.json").read_text())
-
-
-@pytest.fixture(autouse=True)
-def one_thread():
-    before = torch.get_num_threads()
-    torch.set_num_threads(1)
-    yield
-    torch.set_num_threads(before)
 
 
 def test_every_run_is_recorded():

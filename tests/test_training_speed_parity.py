@@ -15,20 +15,13 @@ import pytest
 import torch
 import torch.nn.functional as F
 from torch import nn
+from threads import one_thread  # noqa: F401  (autouse: one torch thread)
 
 from bgan_teach import weights
 from bgan_teach.models.categorical import FEW_CATEGORIES, one_hot, sample_categorical
 from bgan_teach.training import train_discrete
 from bgan_teach.training.common import History, NonFiniteError, check_finite
 from bgan_teach.training.discrete import diagnostics
-
-
-@pytest.fixture(autouse=True)
-def one_thread():
-    before = torch.get_num_threads()
-    torch.set_num_threads(1)
-    yield
-    torch.set_num_threads(before)
 
 
 @pytest.mark.parametrize("k", range(2, FEW_CATEGORIES + 2))
