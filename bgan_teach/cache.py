@@ -46,11 +46,11 @@ thread, so two processes on two cores do twice the work of one), with one progre
 
 Each result is exactly the one ``cached(fn)(*args, **kwargs, **calls[name])`` gives in a process with the
 worker's number of torch threads (same seed, same numbers: a test compares them bit for bit), and it is stored
-in the cache as such. The notebooks call :func:`start_workers` in their setup cell, so that the workers start
-(2-3 s each) while the first cells run rather than inside the first ``run_many``. Torch's CPU kernels may round differently with another number of threads (in the last
+in the cache as such. Torch's CPU kernels may round differently with another number of threads (in the last
 bits, which a long GAN run can amplify), so the notebooks that use :func:`run_many` set one thread for every
 run (``torch.set_num_threads(1)``): then a run in a worker and the same run in the notebook agree exactly. The
-number of threads is not part of the cache key.
+number of threads is not part of the cache key. The notebooks also call :func:`start_workers` in their setup
+cell, so that the workers start (2-3 s each) while the first cells run rather than inside the first ``run_many``.
 """
 from __future__ import annotations
 
@@ -68,8 +68,8 @@ import joblib
 import joblib.hashing
 import torch
 
-__all__ = ["cached", "run_many", "start_workers", "workers", "enabled", "cache_dir", "package_key", "call_key", "memory", "clear",
-           "IGNORED"]
+__all__ = ["cached", "run_many", "start_workers", "workers", "enabled", "cache_dir", "package_key", "call_key",
+           "memory", "clear", "IGNORED"]
 
 IGNORED = ("progress",)          # arguments that change only what is printed, never the result
 PACKAGE = Path(__file__).resolve().parent
@@ -247,9 +247,9 @@ def _ready() -> bool:
 def start_workers() -> None:
     """Start :func:`run_many`'s worker processes now, in a background thread, and return at once.
 
-    A worker's first job waits 2-3 s while the process starts, imports torch and takes its
-    first optimiser step (which imports ``torch._dynamo``); a notebook calls this in its setup cell so that this
-    happens while the first cells run, not inside its first ``run_many``. Nothing is started where ``run_many``
+    A worker's first job waits 2-3 s while the process starts, imports torch and takes its first optimiser step
+    (which imports ``torch._dynamo``); a notebook calls this in its setup cell so that this happens while the
+    first cells run, not inside its first ``run_many``. Nothing is started where ``run_many``
     would use no workers (one core, or ``BGAN_WORKERS=1``). ``run_many`` waits for the start to finish before it
     sends work, so calling this is never wrong, only sometimes useless.
     """
@@ -263,19 +263,16 @@ def start_workers() -> None:
         _starting.start()
 
 
-def _one_run(fn: Callable, args: tuple, kwargs: dict, location: str | None, threads: int):
-    """One training in a worker process with ``threads`` torch threads, stored under the caller's cache folder
-    ``location`` (None: no cache). A reused worker may have been started under another ``BGAN_CACHE_DIR``."""
+def _one_run(name, fn: Callable, args: tuple, kwargs: dict, location: str | None, threads: int) -> tuple:
+    """``(name, result)`` of one training in a worker process with ``threads`` torch threads, stored under the
+    caller's cache folder ``location`` (None: no cache). A reused worker may have been started under another
+    ``BGAN_CACHE_DIR``."""
     torch.set_num_threads(threads)
     if location is None:
-        return fn(*args, **kwargs)
+        return name, fn(*args, **kwargs)
     os.environ["BGAN_CACHE_DIR"] = location
     os.environ.pop("BGAN_NO_CACHE", None)
-    return cached(fn)(*args, **kwargs)
-
-
-def _named_run(name, fn: Callable, args: tuple, kwargs: dict, location: str | None, threads: int) -> tuple:
-    return name, _one_run(fn, args, kwargs, location, threads)
+    return name, cached(fn)(*args, **kwargs)
 
 
 def run_many(fn: Callable, calls: dict, *args, desc: str | None = None, progress: bool = True, **kwargs) -> dict:
@@ -317,7 +314,7 @@ def run_many(fn: Callable, calls: dict, *args, desc: str | None = None, progress
         if _starting is not None:
             _starting.join()                                          # one Parallel call at a time
         jobs = Parallel(n_jobs=n_jobs, return_as="generator_unordered")(
-            delayed(_named_run)(name, fn, args, full[name], str(cache_dir()) if use_cache else None, threads)
+            delayed(_one_run)(name, fn, args, full[name], str(cache_dir()) if use_cache else None, threads)
             for name in todo)
         for name, result in jobs:
             results[name] = result

@@ -458,3 +458,5 @@ def test_first_steps_of_a_long_run_is_the_short_run():
     assert js_summary({"a": head}) == js_summary({"a": short})
     with pytest.raises(ValueError, match="at most"):
         nb03.first_steps(short, 13)
+    with pytest.raises(ValueError, match="recorded its metrics"):
+        nb03.first_steps(long, 13)                 # metric_every=4: step 13 has no JS, a 13-step run would

@@ -274,12 +274,16 @@ def first_steps(run, steps: int) -> SimpleNamespace:
     run's history are the history of the short run (``tests/test_lessons_03_06.py`` checks it). Returns
     ``.history`` (a History of those rows) and ``.stopped`` (the long run's message if it stopped by then):
     what ``js_summary`` and ``plot_js_curves`` read. The networks are not included: they are the long run's.
-    A short run also records its metrics at its last step; the long run has them there only when ``steps`` is a
-    multiple of its ``metric_every`` (10 by default), so choose such a ``steps``.
+    A short run also records its metrics at its last step, so with a target ``steps`` must be a step at which the
+    long run recorded them (a multiple of its ``metric_every``, 10 by default); another ``steps`` is refused.
     """
     steps = positive_int(steps, "steps")
     if steps > len(run.history) and not run.stopped:
         raise ValueError(f"steps must be at most the run's {len(run.history)} steps; got {steps}")
+    if "js" in run.history.keys() and steps <= len(run.history) and not math.isfinite(run.history["js"][steps - 1]):
+        every = getattr(run, "config", {}).get("metric_every", "metric_every")
+        raise ValueError(f"steps must be a step at which the run recorded its metrics (a multiple of {every}); "
+                         f"got {steps}: a run of {steps} steps would record them at its last step, this one did not")
     history = History()
     for row in run.history.rows[:steps]:
         history.append(**row)
